@@ -1,0 +1,115 @@
+"""FilterSets shared by the dispute pages and the API."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disputes.models import OPEN_STATUSES, Category, Dispute, Mediator, Party, RiskLevel, Status, Track
+from policing.models import Officer
+from policing.selectors import officers_in_scope, unit_list
+
+
+def _units(request):
+    if request is None:
+        return unit_list(user=_anonymous()).none()
+    return unit_list(user=request.user).exclude(kind="beat")
+
+
+def _officers(request):
+    User = get_user_model()
+    if request is None:
+        return User.objects.none()
+    ids = officers_in_scope(user=request.user).values("user_id")
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+class DisputeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search",
+        help_text=_("Title, reference or party name"),
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=_units, method="filter_unit",
+        help_text=_("This unit and the units below it"),
+    )
+    assigned_officer = django_filters.ModelChoiceFilter(label=_("Officer"), queryset=_officers)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    received_after = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("received_at", "received_at"),
+            ("deadline", "deadline"),
+            ("reference", "reference"),
+            ("status", "status"),
+            ("risk_level", "risk_level"),
+        ),
+        field_labels={
+            "received_at": _("Received"),
+            "deadline": _("Deadline"),
+            "reference": _("Reference"),
+            "status": _("Status"),
+            "risk_level": _("Risk level"),
+        },
+    )
+
+    class Meta:
+        model = Dispute
+        fields = ["q", "status", "track", "category", "risk_level", "unit", "assigned_officer"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        party = Party.objects.filter(dispute=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(
+            Q(title__icontains=value) | Q(reference__icontains=value) | Exists(party)
+        )
+
+    def filter_unit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(unit__path__startswith=value.path)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(status__in=OPEN_STATUSES, deadline__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class MediatorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Mediator.Kind.choices)
+    speciality = django_filters.ChoiceFilter(
+        label=_("Speciality"), choices=Category.choices, field_name="specialities__category",
+        distinct=True,
+    )
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Mediator
+        fields = ["q", "kind", "speciality", "active"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(organisation__icontains=value))

@@ -1,0 +1,527 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from policing.models import Unit
+from policing.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
+
+
+class Category(models.TextChoices):
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    FAMILY = "family", _("Marriage and family")
+    LABOUR = "labour", _("Labour and wages")
+    PROPERTY = "property", _("Property management")
+    CONSUMER = "consumer", _("Consumer")
+    TRAFFIC = "traffic", _("Traffic accident")
+    LAND = "land", _("Land and housing")
+    DEBT = "debt", _("Debts and contracts")
+    MEDICAL = "medical", _("Medical")
+    OTHER = "other", _("Other")
+
+
+class Track(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate (on the spot)")
+    ONLINE = "online", _("Online (parties apart)")
+    JOINT = "joint", _("Joint (with other departments)")
+    PROFESSIONAL = "professional", _("Professional mediators")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High (risk of violence)")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSESSED = "assessed", _("Assessed")
+    IN_MEDIATION = "in_mediation", _("In mediation")
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVED = "unresolved", _("Unresolved, referred")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Statuses whose outcome is not yet recorded: they count against deadlines.
+OPEN_STATUSES = (Status.REGISTERED, Status.ASSESSED, Status.IN_MEDIATION)
+# Outcome recorded, awaiting the lead's verification.
+CONCLUDED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED)
+
+
+class Source(models.TextChoices):
+    CALL_110 = "call_110", _("110 call")
+    WALK_IN = "walk_in", _("Walk-in")
+    VOLUNTEER_TIP = "volunteer_tip", _("Volunteer tip")
+    ENTERPRISE_VISIT = "enterprise_visit", _("Enterprise visit")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    TRANSFER = "transfer", _("Transfer from another unit")
+
+
+class Mediator(models.Model):
+    """A member of the outside mediation pool (the Wenzhou "八仙堂")."""
+
+    class Kind(models.TextChoices):
+        JUDICIAL = "judicial", _("Judicial office")
+        LAWYER = "lawyer", _("Lawyer")
+        ENFORCEMENT = "enforcement", _("Administrative law enforcement")
+        MARKET = "market", _("Market regulation")
+        SCHOOL = "school", _("School")
+        WOMEN = "women", _("Women's federation")
+        RESIDENT = "resident", _("Resident representative")
+        PROFESSIONAL = "professional", _("Professional mediator")
+
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="mediators")
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("mediator")
+        verbose_name_plural = _("mediators")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("disputes:mediator_detail", args=[self.pk])
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class MediatorSpeciality(models.Model):
+    mediator = models.ForeignKey(Mediator, on_delete=models.CASCADE, related_name="specialities")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("speciality")
+        verbose_name_plural = _("specialities")
+        constraints = [
+            models.UniqueConstraint(fields=["mediator", "category"], name="mediator_speciality_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number issued for a unit and year; never goes back."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code}-{self.year}: {self.last}"
+
+
+class Dispute(models.Model):
+    reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    received_at = models.DateTimeField(_("received at"))
+    place = models.CharField(_("place"), max_length=200)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("station"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    beat = models.ForeignKey(
+        Unit,
+        verbose_name=_("beat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beat_disputes",
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_disputes",
+    )
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    deadline = models.DateTimeField(_("track deadline"), null=True, blank=True)
+    summary = models.TextField(_("summary"))
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    mediators = models.ManyToManyField(
+        Mediator, verbose_name=_("mediators"), blank=True, related_name="disputes"
+    )
+    co_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officers mediating"),
+        blank=True,
+        related_name="co_handled_disputes",
+    )
+    concluded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every transition; a form posted with an older value is stale.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-received_at", "-id"]
+        permissions = [
+            ("assess_dispute", _("Can assess a dispute")),
+            ("dispatch_dispute", _("Can dispatch an immediate-track dispute")),
+            ("dispatch_any_track", _("Can dispatch a dispute on any track")),
+            ("mediate_dispute", _("Can record mediation and outcomes")),
+            ("verify_dispute", _("Can verify and close a dispute")),
+            ("transfer_dispute", _("Can transfer a dispute to another unit")),
+            ("reveal_personal_data", _("Can show personal data in full")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "deadline"], name="dispute_unit_status_dl_idx"),
+            models.Index(fields=["unit", "-received_at"], name="dispute_unit_recv_idx"),
+            models.Index(fields=["assigned_officer", "status"], name="dispute_officer_status_idx"),
+            models.Index(fields=["status", "deadline"], name="dispute_status_deadline_idx"),
+            models.Index(fields=["received_at"], name="dispute_received_idx"),
+            models.Index(fields=["concluded_at"], name="dispute_concluded_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["assessed", "in_mediation"])
+                | (~models.Q(track="") & models.Q(deadline__isnull=False)),
+                name="dispute_assessed_has_track",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("disputes:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.is_open and self.deadline is not None and self.deadline < now
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        RESPONDENT = "respondent", _("Respondent")
+        OTHER = "other", _("Other party")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["dispute", "role", "id"]
+        indexes = [
+            models.Index(fields=["phone"], name="party_phone_idx"),
+            models.Index(fields=["address"], name="party_address_idx"),
+            models.Index(fields=["name"], name="party_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw which party's personal data in full, and when. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="accesses")
+    accessed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    via = models.CharField(max_length=10, default="web")
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.party_id} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class MediationSession(models.Model):
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        ROOM = "room", _("Mediation room")
+        VIDEO = "video", _("Online video")
+
+    class Outcome(models.TextChoices):
+        PROGRESS = "progress", _("Progress made")
+        AGREEMENT = "agreement", _("Agreement reached")
+        NO_AGREEMENT = "no_agreement", _("No agreement")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
+    held_at = models.DateTimeField(_("held at"))
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    mediators = models.ManyToManyField(Mediator, verbose_name=_("mediators present"), blank=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("officers present"), blank=True, related_name="+"
+    )
+    parties_present = models.ManyToManyField(Party, verbose_name=_("parties present"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["held_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute.reference} {self.held_at:%Y-%m-%d}"
+
+
+class Agreement(models.Model):
+    class Performance(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PERFORMED = "performed", _("Performed")
+        BREACHED = "breached", _("Breached")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="agreements")
+    terms = models.TextField(_("terms"))
+    signed_on = models.DateField(_("signed on"))
+    performance_due = models.DateField(_("performance due"), null=True, blank=True)
+    performance = models.CharField(
+        _("performance"), max_length=20, choices=Performance.choices, default=Performance.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["signed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(performance_due__isnull=True)
+                | models.Q(performance_due__gte=models.F("signed_on")),
+                name="agreement_due_after_signing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute.reference} {self.signed_on}"
+
+
+class FollowUp(models.Model):
+    """A follow-up visit: scheduled when a case is resolved, filled in when done."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+
+    class Finding(models.TextChoices):
+        STABLE = "stable", _("Stable")
+        RISK = "risk", _("Risk of recurrence")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        NEUTRAL = "neutral", _("Neutral")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
+    finding = models.CharField(_("finding"), max_length=10, choices=Finding.choices, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "done_at", "id"]
+        indexes = [
+            models.Index(fields=["due_on", "done_at"], name="followup_due_idx"),
+            models.Index(fields=["done_at"], name="followup_done_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_at__isnull=True)
+                | (~models.Q(method="") & ~models.Q(finding="")),
+                name="followup_done_has_method_finding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute.reference} {self.due_on or self.done_at}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Referral(models.Model):
+    """A hand-off to another body (联动 / 诉调对接), with their answer."""
+
+    class Target(models.TextChoices):
+        STREET_OFFICE = "street_office", _("Street office")
+        COMMUNITY = "community", _("Community committee")
+        GRID = "grid", _("Grid worker")
+        COURT = "court", _("Court")
+        ARBITRATION = "arbitration", _("Arbitration")
+        LABOUR_BUREAU = "labour_bureau", _("Labour bureau")
+        DEPARTMENT = "department", _("Other department")
+        UNIT = "unit", _("Another police unit")
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        ANSWERED = "answered", _("Answered")
+        DECLINED = "declined", _("Declined")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="referrals")
+    target = models.CharField(_("referred to"), max_length=20, choices=Target.choices)
+    target_name = models.CharField(_("name of the body"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"))
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.SENT)
+    reason = models.TextField(_("reason"), blank=True)
+    answer = models.TextField(_("their answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute.reference} → {self.target_name}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never carries the uploader's file name: it may hold
+    # personal data, and it is not needed to serve the file.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"attachments/{instance.dispute_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        AGREEMENT_SCAN = "agreement_scan", _("Signed agreement scan")
+        DOCUMENT = "document", _("Document")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("disputes:attachment", args=[self.dispute_id, self.pk])
+
+
+class DisputeEvent(models.Model):
+    """The timeline. Rows are only ever added, by disputes.services."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ASSESSED = "assessed", _("Assessed")
+        DISPATCHED = "dispatched", _("Dispatched")
+        RESOLVED = "resolved", _("Resolved")
+        FAILED = "failed", _("Mediation failed, referred")
+        VERIFIED = "verified", _("Verified and closed")
+        TRANSFERRED = "transferred", _("Transferred")
+        REOPENED = "reopened", _("Reopened")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        TRACK_CHANGED = "track_changed", _("Track changed")
+        SESSION = "session", _("Mediation session recorded")
+        FOLLOW_UP = "follow_up", _("Follow-up recorded")
+        REFERRAL = "referral", _("Referral")
+        ATTACHMENT = "attachment", _("Attachment added")
+        INCIDENT_LINKED = "incident_linked", _("Call linked")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    from_track = models.CharField(max_length=20, choices=Track.choices, blank=True)
+    to_track = models.CharField(max_length=20, choices=Track.choices, blank=True)
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["dispute", "at"], name="event_dispute_at_idx"),
+            models.Index(fields=["kind", "at"], name="event_kind_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

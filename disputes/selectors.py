@@ -1,0 +1,123 @@
+"""Reads of disputes, already limited to the user's unit subtree."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from disputes.models import (
+    OPEN_STATUSES,
+    Dispute,
+    DisputeEvent,
+    FollowUp,
+    MediationSession,
+    Mediator,
+    Party,
+    Status,
+)
+from policing.conf import fengqiao
+from policing.selectors import scope_q
+
+
+def dispute_list(*, user: AbstractBaseUser) -> QuerySet[Dispute]:
+    if not user.has_perm("disputes.view_dispute"):
+        return Dispute.objects.none()
+    return Dispute.objects.filter(scope_q(user)).select_related(
+        "unit", "beat", "assigned_officer"
+    )
+
+
+def dispute_get(*, user: AbstractBaseUser, pk: int) -> Dispute:
+    return get_object_or_404(dispute_list(user=user), pk=pk)
+
+
+def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
+    """One dispute with everything its page and API representation show."""
+    queryset = dispute_list(user=user).prefetch_related(
+        "parties",
+        "mediators",
+        "co_officers",
+        "agreements",
+        "follow_ups__officer",
+        "referrals",
+        "attachments",
+        "incidents",
+        Prefetch(
+            "sessions",
+            queryset=MediationSession.objects.prefetch_related(
+                "mediators", "officers", "parties_present"
+            ),
+        ),
+        Prefetch(
+            "events",
+            queryset=DisputeEvent.objects.select_related(
+                "actor", "from_unit", "to_unit", "from_officer", "to_officer"
+            ),
+        ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    return Q(status__in=OPEN_STATUSES, deadline__lt=now or timezone.now())
+
+
+def open_disputes(*, user: AbstractBaseUser) -> QuerySet[Dispute]:
+    return dispute_list(user=user).filter(status__in=OPEN_STATUSES)
+
+
+def follow_ups_due(*, user: AbstractBaseUser, on: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """Scheduled follow-ups not yet done and due by ``on`` (today)."""
+    on = on or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            dispute__in=dispute_list(user=user), done_at__isnull=True, due_on__lte=on
+        )
+        .select_related("dispute", "dispute__unit")
+        .order_by("due_on", "id")
+    )
+
+
+def repeat_call_candidates(
+    *, user: AbstractBaseUser, phone: str = "", address: str = ""
+) -> QuerySet[Dispute]:
+    """Disputes a new call may be about: open, or closed within the window,
+    with a party who shares the caller's phone number or address."""
+    if not phone and not address:
+        return Dispute.objects.none()
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if address:
+        match |= Q(address=address)
+    since = timezone.now() - datetime.timedelta(days=fengqiao("REPEAT_CALL_WINDOW_DAYS"))
+    recent = Q(status__in=[*OPEN_STATUSES, Status.RESOLVED, Status.UNRESOLVED]) | Q(
+        status=Status.CLOSED, closed_at__gte=since
+    )
+    party_matches = Party.objects.filter(match, dispute=OuterRef("pk"))
+    return dispute_list(user=user).filter(recent).filter(Exists(party_matches)).order_by(
+        "-received_at"
+    )
+
+
+def mediator_list(*, user: AbstractBaseUser) -> QuerySet[Mediator]:
+    """Mediators of the user's subtree and of the units above it: a city
+    bureau's pool serves every station beneath it."""
+    from policing.selectors import user_unit
+
+    if not user.has_perm("disputes.view_mediator"):
+        return Mediator.objects.none()
+    queryset = Mediator.objects.select_related("unit").prefetch_related("specialities")
+    if user.is_superuser:
+        return queryset
+    unit = user_unit(user)
+    if unit is None:
+        return queryset.none()
+    ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
+    return queryset.filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestors))
+
+
+def mediator_get(*, user: AbstractBaseUser, pk: int) -> Mediator:
+    return get_object_or_404(mediator_list(user=user), pk=pk)

@@ -1,0 +1,44 @@
+"""FilterSets of the core app, shared by pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from policing.models import Incident, Unit
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search",
+                                  help_text=_("Call number, caller name or address"))
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Incident.Category.choices)
+    linked = django_filters.BooleanFilter(
+        label=_("Linked to a case"), field_name="dispute", lookup_expr="isnull", exclude=True
+    )
+    is_repeat = django_filters.BooleanFilter(label=_("Repeat call"))
+    received_after = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["q", "category", "linked", "is_repeat"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value) | Q(caller_name__icontains=value) | Q(address__icontains=value)
+        )
+
+
+class UnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
+    parent = django_filters.NumberFilter(label=_("Parent unit"))
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "parent"]

@@ -1,0 +1,69 @@
+"""Roles are Django groups; this table is the one place that says what each may do.
+
+``sync_roles`` runs after every migrate, so a new permission reaches the
+groups without a hand-written data migration.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from policing.models import Officer
+
+_READ_CORE = [
+    "policing.view_unit",
+    "policing.view_incident",
+    "disputes.view_dispute",
+    "disputes.view_mediator",
+]
+_OFFICER = _READ_CORE + [
+    "policing.add_incident",
+    "policing.change_incident",
+    "disputes.add_dispute",
+    "disputes.change_dispute",
+    "disputes.assess_dispute",
+    "disputes.dispatch_dispute",
+    "disputes.mediate_dispute",
+    "disputes.reveal_personal_data",
+    "disputes.add_attachment",
+]
+_LEAD = _OFFICER + [
+    "disputes.dispatch_any_track",
+    "disputes.verify_dispute",
+    "disputes.transfer_dispute",
+    "disputes.add_mediator",
+    "disputes.change_mediator",
+]
+_SUPERVISOR = _READ_CORE + [
+    "disputes.verify_dispute",
+    "disputes.transfer_dispute",
+]
+_COORDINATOR = ["policing.view_unit"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Officer.Role.OFFICER: _OFFICER,
+    Officer.Role.STATION_LEAD: _LEAD,
+    Officer.Role.COORDINATOR: _COORDINATOR,
+    Officer.Role.SUPERVISOR: _SUPERVISOR,
+    Officer.Role.ADMIN: _LEAD,
+}
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def _permissions(codes: list[str]) -> list[Permission]:
+    wanted = {tuple(code.split(".", 1)) for code in codes}
+    found = [
+        p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in=[c for _, c in wanted]
+        )
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    return found
+
+
+def sync_roles(**kwargs) -> None:
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        group.permissions.set(_permissions(codes))

@@ -1,0 +1,105 @@
+"""Shared fixtures: one bureau tree with a user of every role at two stations.
+
+    盐城市公安局 (YC)
+    └── 亭湖分局 (TH)                  supervisor, coordinator
+        ├── 东城派出所 (TH-DC)          officer, lead
+        │   └── 东城一警区 (TH-DC-01)
+        └── 五星派出所 (TH-WX)          officer2, lead2
+            └── 五星一警区 (TH-WX-01)
+    └── 盐都分局 (YD)
+        └── 楼王派出所 (YD-LW)          outsider (officer of another sub-bureau)
+"""
+
+import datetime
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from disputes import services
+from disputes.models import Category, Source
+from policing.models import Officer, Unit
+from policing.roles import group_name
+
+PASSWORD = "demo12345"
+
+
+def make_user(username: str, unit: Unit | None, role: str | None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=extra.pop("first_name", ""), **extra
+    )
+    if role:
+        Officer.objects.create(user=user, unit=unit, role=role)
+        user.groups.add(Group.objects.get(name=group_name(role)))
+    return user
+
+
+def build_world():
+    city = Unit.objects.create(name="盐城市公安局", code="YC", kind=Unit.Kind.CITY_BUREAU)
+    tinghu = Unit.objects.create(name="亭湖分局", code="TH", kind=Unit.Kind.SUB_BUREAU, parent=city)
+    dongcheng = Unit.objects.create(name="东城派出所", code="TH-DC", kind=Unit.Kind.STATION, parent=tinghu)
+    dc_beat = Unit.objects.create(name="东城一警区", code="TH-DC-01", kind=Unit.Kind.BEAT, parent=dongcheng)
+    wuxing = Unit.objects.create(name="五星派出所", code="TH-WX", kind=Unit.Kind.STATION, parent=tinghu)
+    wx_beat = Unit.objects.create(name="五星一警区", code="TH-WX-01", kind=Unit.Kind.BEAT, parent=wuxing)
+    yandu = Unit.objects.create(name="盐都分局", code="YD", kind=Unit.Kind.SUB_BUREAU, parent=city)
+    louwang = Unit.objects.create(name="楼王派出所", code="YD-LW", kind=Unit.Kind.STATION, parent=yandu)
+    R = Officer.Role
+    return SimpleNamespace(
+        city=city, tinghu=tinghu, dongcheng=dongcheng, dc_beat=dc_beat, wuxing=wuxing,
+        wx_beat=wx_beat, yandu=yandu, louwang=louwang,
+        officer=make_user("officer", dongcheng, R.OFFICER, first_name="王警官"),
+        lead=make_user("lead", dongcheng, R.STATION_LEAD, first_name="李所长"),
+        officer2=make_user("officer2", wuxing, R.OFFICER, first_name="赵警官"),
+        lead2=make_user("lead2", wuxing, R.STATION_LEAD),
+        coordinator=make_user("coordinator", tinghu, R.COORDINATOR),
+        supervisor=make_user("supervisor", tinghu, R.SUPERVISOR),
+        outsider=make_user("outsider", louwang, R.OFFICER),
+        admin=get_user_model().objects.create_superuser("admin", "admin@example.invalid", PASSWORD),
+    )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def register(world, *, by=None, unit=None, title="邻里噪音纠纷", received_at=None, parties=None, **kw):
+    """Register a dispute through the real service."""
+    by = by or world.officer
+    return services.dispute_register(
+        actor=by,
+        unit=unit or world.dongcheng,
+        title=title,
+        category=kw.pop("category", Category.NEIGHBOURHOOD),
+        source=kw.pop("source", Source.WALK_IN),
+        received_at=received_at or timezone.now() - datetime.timedelta(hours=1),
+        place=kw.pop("place", "东城小区3栋"),
+        summary=kw.pop("summary", "楼上装修噪音，双方多次争吵。"),
+        parties=parties
+        or [
+            services.PartyData(name="张三", role="applicant", id_number="320902199001011236", phone="13851234567", address="东城小区3栋101"),
+            services.PartyData(name="李四", role="respondent", phone="13900001111", address="东城小区3栋201"),
+        ],
+        **kw,
+    )
+
+
+@pytest.fixture
+def dispute(world):
+    return register(world)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def require_service(name: str) -> None:
+    """Skip a test that needs ``name`` on a plain machine; fail it under CI."""
+    message = f"{name} is not available"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}, and CI=true requires it")
+    pytest.skip(message)
