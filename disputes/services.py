@@ -24,6 +24,7 @@ from disputes.models import (
     FollowUp,
     MediationSession,
     Mediator,
+    MediatorSpeciality,
     Party,
     PersonalDataAccess,
     ReferenceCounter,
@@ -637,3 +638,35 @@ def incident_link_dispute(*, incident: Incident, dispute: Dispute, actor: Abstra
     _event(dispute, kind=DisputeEvent.Kind.INCIDENT_LINKED, actor=actor, at=now, note=locked.number)
     incident.refresh_from_db()
     return incident
+
+
+@transaction.atomic
+def mediator_save(
+    *,
+    actor: AbstractBaseUser,
+    mediator: Mediator | None = None,
+    name: str,
+    kind: str,
+    unit: Unit,
+    organisation: str = "",
+    phone: str = "",
+    active: bool = True,
+    specialities: Iterable[str] = (),
+) -> Mediator:
+    """Add a mediator to the pool, or change one; specialities are categories."""
+    perm = "disputes.change_mediator" if mediator else "disputes.add_mediator"
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    require_in_scope(actor, unit)
+    if mediator is not None:
+        require_in_scope(actor, mediator.unit)
+    mediator = mediator or Mediator()
+    mediator.name, mediator.kind, mediator.unit = name, kind, unit
+    mediator.organisation, mediator.phone, mediator.active = organisation, phone, active
+    mediator.full_clean()
+    mediator.save()
+    mediator.specialities.all().delete()
+    MediatorSpeciality.objects.bulk_create(
+        MediatorSpeciality(mediator=mediator, category=c) for c in sorted(set(specialities))
+    )
+    return mediator
