@@ -512,6 +512,9 @@ class DisputeEvent(models.Model):
     to_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The case's deadline after this event: the reports tell which cases were
+    # overdue at the end of a past month from it.
+    deadline = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

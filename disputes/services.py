@@ -158,6 +158,7 @@ def dispute_register(
         at=now,
         to_status=Status.REGISTERED,
         to_unit=unit,
+        deadline=None,
         to_officer=dispute.assigned_officer,
     )
     if incident is not None:
@@ -213,6 +214,7 @@ def _transition(
             at=now,
             from_status=from_status,
             to_status=locked.status,
+            deadline=locked.deadline,
             note=note,
             **extra,
         )

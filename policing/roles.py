@@ -14,7 +14,17 @@ _READ_CORE = [
     "disputes.view_dispute",
     "disputes.view_mediator",
 ]
-_OFFICER = _READ_CORE + [
+# Volunteer alliances (issue 3): coordinators run them; officers handle the
+# tips sent to their units; supervisors read.
+_VIEW_VOLUNTEERS = [
+    "volunteers.view_alliance",
+    "volunteers.view_volunteer",
+    "volunteers.view_patrol",
+    "volunteers.view_tip",
+    "volunteers.view_outreach",
+]
+_HANDLE_TIPS = ["volunteers.view_tip", "volunteers.handle_tip"]
+_OFFICER = _READ_CORE + _HANDLE_TIPS + [
     "policing.add_incident",
     "policing.change_incident",
     "disputes.add_dispute",
@@ -31,12 +41,25 @@ _LEAD = _OFFICER + [
     "disputes.transfer_dispute",
     "disputes.add_mediator",
     "disputes.change_mediator",
+    "reports.view_monthlyreport",
 ]
-_SUPERVISOR = _READ_CORE + [
+_SUPERVISOR = _READ_CORE + _VIEW_VOLUNTEERS + [
     "disputes.verify_dispute",
     "disputes.transfer_dispute",
+    "reports.view_monthlyreport",
 ]
-_COORDINATOR = ["policing.view_unit"]
+_COORDINATOR = ["policing.view_unit"] + _VIEW_VOLUNTEERS + [
+    "volunteers.add_alliance",
+    "volunteers.change_alliance",
+    "volunteers.add_volunteer",
+    "volunteers.change_volunteer",
+    "volunteers.import_volunteers",
+    "volunteers.add_patrol",
+    "volunteers.change_patrol",
+    "volunteers.record_attendance",
+    "volunteers.add_tip",
+    "volunteers.add_outreach",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Officer.Role.OFFICER: _OFFICER,

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "policing",
     "disputes",
+    "volunteers",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +204,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "category"; name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "policing.models.Unit.Kind",
+        "IncidentCategoryEnum": "policing.models.Incident.Category",
+        "DisputeCategoryEnum": "disputes.models.Category",
+        "DisputeStatusEnum": "disputes.models.Status",
+        "TrackEnum": "disputes.models.Track",
+        "MediatorKindEnum": "disputes.models.Mediator.Kind",
+        "AttachmentKindEnum": "disputes.models.Attachment.Kind",
+        "DisputeEventKindEnum": "disputes.models.DisputeEvent.Kind",
+    },
 }
 
 # Celery: with no broker configured, tasks run in process so the demo needs
@@ -214,7 +228,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Last month's report for every unit, early on the 1st (Asia/Shanghai),
+    # before supervisors open the dashboard.
+    "monthly-reports": {
+        "task": "reports.tasks.generate_last_month_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -241,5 +264,7 @@ FENGQIAO = {
 }
 
 if TESTING:
+    # Lets the worker tests stop a worker in the middle of a report.
+    FENGQIAO["REPORT_TEST_PAUSE_SECONDS"] = env_int("FENGQIAO_REPORT_TEST_PAUSE_SECONDS", 0)
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MEDIA_ROOT = Path(env_str("FENGQIAO_MEDIA_ROOT", str(BASE_DIR / ".test-media")))

@@ -1,0 +1,533 @@
+"""API representations of disputes and the input of each write.
+
+Output serializers only read what the selectors fetched (personal data only
+masked); input serializers check the shape of what disputes.services will be
+given. The rules themselves live in the services, not here.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from disputes.models import (
+    Agreement,
+    Attachment,
+    Category,
+    Dispute,
+    DisputeEvent,
+    FollowUp,
+    MediationSession,
+    Mediator,
+    Party,
+    Referral,
+    RiskLevel,
+    Source,
+    Track,
+)
+from disputes.selectors import mediator_list
+from disputes.workflow import allowed_actions
+from policing.api_support import PositionalErrorsListSerializer, ScopedPrimaryKeyRelatedField
+from policing.models import Incident, Unit
+from policing.selectors import (
+    beats_in_scope,
+    incident_list,
+    station_choices,
+    stations_in_scope,
+    unit_list,
+)
+from policing.serializers import UnitRefSerializer, UserRefSerializer, officer_users
+from policing.validators import (
+    mask_phone,
+    normalise_id_number,
+    normalise_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+VERSION_HELP = _(
+    "The case's version as you last saw it; if someone changed the case since, "
+    "the action is refused with 409 and code “stale”."
+)
+
+
+def _version_field():
+    return serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+
+# Scopes of the related ids an input may name: always through the selectors.
+def _stations(user, context):
+    return stations_in_scope(user=user)
+
+
+def _beats(user, context):
+    return beats_in_scope(user=user)
+
+
+def _all_stations(user, context):
+    # A case may be transferred across regions, to any station.
+    return station_choices()
+
+
+def _incidents(user, context):
+    return incident_list(user=user)
+
+
+def _mediators(user, context):
+    return mediator_list(user=user)
+
+
+def _case_parties(user, context):
+    return context["dispute"].parties.all()
+
+
+def _units(user, context):
+    return unit_list(user=user)
+
+
+# ---------------------------------------------------------------- output
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """A party with ID number and phone masked; full values only via reveal."""
+
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "name",
+            "role",
+            "role_display",
+            "id_number_masked",
+            "phone_masked",
+            "address",
+        ]
+        read_only_fields = fields
+
+
+class PartyRevealedSerializer(serializers.ModelSerializer):
+    """Shown only after disputes.services.party_reveal logged the access."""
+
+    class Meta:
+        model = Party
+        fields = ["id", "name", "role", "id_number", "phone", "address"]
+        read_only_fields = fields
+
+
+class MediatorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mediator
+        fields = ["id", "name", "kind", "organisation"]
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    mediators = MediatorRefSerializer(many=True, read_only=True)
+    officers = UserRefSerializer(many=True, read_only=True)
+    parties_present = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = MediationSession
+        fields = [
+            "id",
+            "held_at",
+            "mode",
+            "outcome",
+            "notes",
+            "mediators",
+            "officers",
+            "parties_present",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agreement
+        fields = ["id", "terms", "signed_on", "performance_due", "performance", "created_at"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    officer = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "due_on",
+            "done_at",
+            "officer",
+            "method",
+            "finding",
+            "satisfaction",
+            "notes",
+        ]
+        read_only_fields = fields
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "target",
+            "target_name",
+            "sent_at",
+            "state",
+            "reason",
+            "answer",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """Metadata only; the file itself through the permission-checked page view."""
+
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        url = attachment.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = UserRefSerializer(read_only=True)
+    from_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    to_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    from_officer = UserRefSerializer(read_only=True, allow_null=True)
+    to_officer = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DisputeEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "actor",
+            "at",
+            "from_status",
+            "to_status",
+            "from_track",
+            "to_track",
+            "from_unit",
+            "to_unit",
+            "from_officer",
+            "to_officer",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class IncidentRefSerializer(serializers.ModelSerializer):
+    caller_phone_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = ["id", "number", "received_at", "caller_name", "caller_phone_masked", "is_repeat"]
+        read_only_fields = fields
+
+    def get_caller_phone_masked(self, incident: Incident) -> str:
+        return mask_phone(incident.caller_phone)
+
+
+class DisputeListSerializer(serializers.ModelSerializer):
+    """One row of the list: only the dispute's own columns and the relations
+    dispute_list already joins, so the list costs the same at any length."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="dispute-detail")
+    unit = UnitRefSerializer(read_only=True)
+    beat = UnitRefSerializer(read_only=True, allow_null=True)
+    assigned_officer = UserRefSerializer(read_only=True, allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    track_display = serializers.CharField(source="get_track_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "title",
+            "category",
+            "category_display",
+            "source",
+            "received_at",
+            "place",
+            "unit",
+            "beat",
+            "assigned_officer",
+            "risk_level",
+            "risk_level_display",
+            "track",
+            "track_display",
+            "status",
+            "status_display",
+            "deadline",
+            "is_overdue",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_is_overdue(self, dispute: Dispute) -> bool:
+        return dispute.is_overdue()
+
+
+class DisputeDetailSerializer(DisputeListSerializer):
+    """Everything the detail page shows, from dispute_detail's prefetches."""
+
+    mediators = MediatorRefSerializer(many=True, read_only=True)
+    co_officers = UserRefSerializer(many=True, read_only=True)
+    parties = PartySerializer(many=True, read_only=True)
+    sessions = SessionSerializer(many=True, read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    referrals = ReferralSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    incidents = IncidentRefSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_("The actions you may take on the case now.")
+    )
+
+    class Meta(DisputeListSerializer.Meta):
+        fields = DisputeListSerializer.Meta.fields + [
+            "summary",
+            "resolution_note",
+            "concluded_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "mediators",
+            "co_officers",
+            "parties",
+            "sessions",
+            "agreements",
+            "follow_ups",
+            "referrals",
+            "attachments",
+            "events",
+            "incidents",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, dispute: Dispute) -> list[str]:
+        return [str(action) for action in allowed_actions(dispute, self.context["request"].user)]
+
+
+class MediatorSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    specialities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mediator
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "organisation",
+            "unit",
+            "phone_masked",
+            "active",
+            "specialities",
+        ]
+        read_only_fields = fields
+
+    def get_specialities(self, mediator: Mediator) -> list[str]:
+        # Read from the prefetch (mediator_list), sorted in Python to keep it.
+        return sorted(s.category for s in mediator.specialities.all())
+
+
+# ---------------------------------------------------------------- input
+
+
+class PartyInputSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = PositionalErrorsListSerializer
+
+    name = serializers.CharField(max_length=50)
+    role = serializers.ChoiceField(choices=Party.Role.choices)
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_id_number(self, value: str) -> str:
+        value = normalise_id_number(value)
+        if value:
+            validate_id_number(value)
+        return value
+
+    def validate_phone(self, value: str) -> str:
+        value = normalise_phone(value)
+        if value:
+            validate_phone(value)
+        return value
+
+
+class DisputeRegisterSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=Category.choices)
+    source = serializers.ChoiceField(choices=Source.choices)
+    received_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200)
+    summary = serializers.CharField()
+    unit = ScopedPrimaryKeyRelatedField(
+        model=Unit, scope=_stations, help_text=_("The police station registering the case.")
+    )
+    beat = ScopedPrimaryKeyRelatedField(model=Unit, scope=_beats, required=False, allow_null=True)
+    assigned_officer = ScopedPrimaryKeyRelatedField(
+        model=get_user_model(),
+        scope=officer_users,
+        required=False,
+        allow_null=True,
+        help_text=_("Defaults to the user registering the case."),
+    )
+    incident = ScopedPrimaryKeyRelatedField(
+        model=Incident,
+        scope=_incidents,
+        required=False,
+        allow_null=True,
+        help_text=_("The 110 call this case comes from; it is linked at once."),
+    )
+    parties = PartyInputSerializer(many=True, allow_empty=False)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = _version_field()
+
+
+class RequiredNoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text=_("Why: kept on the timeline."))
+    version = _version_field()
+
+
+class AssessInputSerializer(NoteInputSerializer):
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    track = serializers.ChoiceField(choices=Track.choices)
+
+
+class DispatchInputSerializer(NoteInputSerializer):
+    officer = ScopedPrimaryKeyRelatedField(
+        model=get_user_model(),
+        scope=officer_users,
+        required=False,
+        help_text=_("The officer in charge; defaults to the case's current officer or you."),
+    )
+    mediators = ScopedPrimaryKeyRelatedField(
+        model=Mediator, scope=_mediators, many=True, required=False
+    )
+    co_officers = ScopedPrimaryKeyRelatedField(
+        model=get_user_model(), scope=officer_users, many=True, required=False
+    )
+
+
+class AgreementInputSerializer(serializers.Serializer):
+    terms = serializers.CharField()
+    signed_on = serializers.DateField()
+    performance_due = serializers.DateField(required=False, allow_null=True)
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    agreement = AgreementInputSerializer(required=False, allow_null=True)
+    resolution_note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = _version_field()
+
+
+class ReferralInputSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=Referral.Target.choices)
+    target_name = serializers.CharField(max_length=100)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FailInputSerializer(ReferralInputSerializer, NoteInputSerializer):
+    pass
+
+
+class TransferInputSerializer(RequiredNoteInputSerializer):
+    to_unit = ScopedPrimaryKeyRelatedField(
+        model=Unit, scope=_all_stations, help_text=_("The police station taking the case over.")
+    )
+
+
+class ChangeTrackInputSerializer(RequiredNoteInputSerializer):
+    track = serializers.ChoiceField(choices=Track.choices)
+
+
+class SessionInputSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField()
+    mode = serializers.ChoiceField(choices=MediationSession.Mode.choices)
+    outcome = serializers.ChoiceField(choices=MediationSession.Outcome.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    mediators = ScopedPrimaryKeyRelatedField(
+        model=Mediator, scope=_mediators, many=True, required=False, default=list
+    )
+    officers = ScopedPrimaryKeyRelatedField(
+        model=get_user_model(), scope=officer_users, many=True, required=False, default=list
+    )
+    parties_present = ScopedPrimaryKeyRelatedField(
+        model=Party, scope=_case_parties, many=True, required=False, default=list
+    )
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=FollowUp.Method.choices)
+    finding = serializers.ChoiceField(choices=FollowUp.Finding.choices)
+    satisfaction = serializers.ChoiceField(
+        choices=FollowUp.Satisfaction.choices, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    done_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    file = serializers.FileField(help_text=_("A JPEG or PNG photo or a PDF document."))
+
+
+class RevealInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class MediatorInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    kind = serializers.ChoiceField(choices=Mediator.Kind.choices)
+    organisation = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    unit = ScopedPrimaryKeyRelatedField(model=Unit, scope=_units)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(required=False, default=True)
+    specialities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), required=False, default=list
+    )
+
+    def validate_phone(self, value: str) -> str:
+        value = normalise_phone(value)
+        if value:
+            validate_phone(value)
+        return value

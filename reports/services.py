@@ -1,0 +1,127 @@
+"""Requesting and generating monthly reports.
+
+A request queues a Celery task (after the transaction commits); the task
+calls ``report_generate``, which computes every figure first and then swaps
+the snapshot in with one UPDATE. Running it twice, or twice at once, leaves
+one report with the same figures; a failure leaves the previous snapshot.
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policing.models import Unit
+from policing.selectors import require_in_scope
+from reports import figures
+from reports.models import MonthlyReport
+from reports.months import add_months, current_month
+
+
+def check_month(month: datetime.date) -> None:
+    if month > current_month():
+        raise ValidationError({"month": _("A report cannot be made for a month that has not begun.")})
+    if month.year < 2000:
+        raise ValidationError({"month": _("Enter a month from the year 2000 on.")})
+
+
+def _get_or_create(*, unit: Unit, month: datetime.date, defaults: dict) -> tuple[MonthlyReport, bool]:
+    try:
+        with transaction.atomic():
+            return MonthlyReport.objects.get_or_create(unit=unit, month=month, defaults=defaults)
+    except IntegrityError:
+        # Another request created it between the look-up and the insert.
+        return MonthlyReport.objects.get(unit=unit, month=month), False
+
+
+# A request queued or running for longer than this is taken as lost and may be
+# queued again (a lost broker message must not block a report for ever).
+STUCK_AFTER = datetime.timedelta(minutes=15)
+
+
+def report_request(*, actor: AbstractBaseUser, unit: Unit, month: datetime.date) -> MonthlyReport:
+    """Ask for a unit's report of a month; the figures are computed by a worker.
+
+    Rules: the unit lies in the actor's scope, who may view reports; the month
+    has begun. A report already queued or running is not queued again.
+    """
+    if not actor.has_perm("reports.view_monthlyreport"):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    require_in_scope(actor, unit)
+    check_month(month)
+    return report_enqueue(unit=unit, month=month, requested_by=actor)
+
+
+def report_enqueue(
+    *, unit: Unit, month: datetime.date, requested_by: AbstractBaseUser | None = None
+) -> MonthlyReport:
+    """Queue the generation unless a live request for the same report is queued."""
+    from reports.tasks import generate_monthly_report
+
+    now = timezone.now()
+    report, created = _get_or_create(
+        unit=unit, month=month, defaults={"requested_at": now, "requested_by": requested_by}
+    )
+    busy = Q(state__in=[MonthlyReport.State.QUEUED, MonthlyReport.State.RUNNING]) & Q(
+        requested_at__gt=now - STUCK_AFTER
+    )
+    queued = created or MonthlyReport.objects.filter(pk=report.pk).exclude(busy).update(
+        state=MonthlyReport.State.QUEUED, error="", requested_at=now, requested_by=requested_by
+    )
+    if queued:
+        transaction.on_commit(lambda: generate_monthly_report.delay(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def report_generate(*, report_id: int) -> MonthlyReport:
+    """Compute the figures and replace the snapshot in one statement."""
+    report = MonthlyReport.objects.select_related("unit").get(pk=report_id)
+    MonthlyReport.objects.filter(pk=report_id).update(
+        state=MonthlyReport.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    period = figures.Period(unit=report.unit, month=report.month)
+    data = figures.all_figures(period)
+    _test_pause()
+    data["change"] = {
+        "month_on_month": figures.change(data, _earlier(report.unit, add_months(report.month, -1))),
+        "year_on_year": figures.change(data, _earlier(report.unit, add_months(report.month, -12))),
+    }
+    MonthlyReport.objects.filter(pk=report_id).update(
+        figures=data, generated_at=timezone.now(), state=MonthlyReport.State.DONE, error=""
+    )
+    report.refresh_from_db()
+    return report
+
+
+def report_fail(*, report_id: int, reason: str) -> None:
+    """Mark the latest request failed; the previous figures stay."""
+    MonthlyReport.objects.filter(pk=report_id).update(state=MonthlyReport.State.FAILED, error=reason[:2000])
+
+
+def _earlier(unit: Unit, month: datetime.date) -> dict | None:
+    """The figures of an earlier month: the stored snapshot, else computed."""
+    stored = (
+        MonthlyReport.objects.filter(unit=unit, month=month, figures__isnull=False)
+        .values_list("figures", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return stored
+    return figures.dispute_figures(figures.Period(unit=unit, month=month))
+
+
+def _test_pause() -> None:
+    # Only the test settings define it: the worker tests kill a worker here,
+    # after the figures are computed and before the snapshot is written.
+    from django.conf import settings
+
+    seconds = settings.FENGQIAO.get("REPORT_TEST_PAUSE_SECONDS", 0)
+    if seconds:
+        import time
+
+        time.sleep(seconds)
