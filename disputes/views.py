@@ -1,18 +1,466 @@
+"""Pages of the dispute flow and the mediator pool.
+
+Reads go through disputes.selectors (already scoped: another unit's record is
+404), writes through disputes.services. A refused transition is shown as a
+form error; a service's ValidationError as field errors; PermissionDenied is 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from disputes import selectors, services
+from disputes.filters import DisputeFilter, MediatorFilter
+from disputes.forms import (
+    ACTION_FORMS,
+    AttachmentForm,
+    DisputeForm,
+    FollowUpForm,
+    MediatorForm,
+    PartyFormSet,
+    ReferralAnswerForm,
+    ReferralForm,
+    SessionForm,
+    add_service_errors,
+    local_now_minute,
+    style_form,
+)
+from disputes.models import Source, Status
+from disputes.workflow import Action, TransitionError, allowed_actions, required_permission
+from policing.conf import fengqiao
+from policing.selectors import incident_get, user_unit
+
+view_required = permission_required("disputes.view_dispute", raise_exception=True)
+
+# Sortable columns of the list: (ordering key, label).
+SORT_COLUMNS = ["reference", "status", "risk_level", "received_at", "deadline"]
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
+
+
+def _sort_links(request) -> dict[str, dict]:
+    """For each sortable column: the ordering a click asks for and the arrow."""
+    current = request.GET.get("ordering", "")
+    links = {}
+    for key in SORT_COLUMNS:
+        if current == key:
+            links[key] = {"next": f"-{key}", "arrow": "▲"}
+        elif current == f"-{key}":
+            links[key] = {"next": key, "arrow": "▼"}
+        else:
+            links[key] = {"next": key, "arrow": ""}
+    return links
+
+
+@login_required
+@view_required
 def dispute_list(request):
-    raise NotImplementedError
+    filterset = DisputeFilter(
+        request.GET or None, queryset=selectors.dispute_list(user=request.user), request=request
+    )
+    style_form(filterset.form)
+    filterset.form.fields["status"].widget.attrs["size"] = 3
+    for name in ("received_after", "received_before"):
+        filterset.form.fields[name].widget.input_type = "date"
+    page = _paginate(request, filterset.qs)
+    return render(request, "disputes/list.html", {
+        "nav": "disputes", "filter": filterset, "page_obj": page,
+        "sort": _sort_links(request),
+    })
 
 
+# Registration -------------------------------------------------------------------
+
+
+def _incident_initial(incident) -> tuple[dict, list[dict]]:
+    """What a 110 call tells the registration form."""
+    unit = incident.unit
+    station = {unit.Kind.STATION: unit, unit.Kind.BEAT: unit.parent}.get(unit.kind)
+    dispute = {
+        "title": incident.get_category_display(), "received_at": incident.received_at,
+        "place": incident.address, "summary": incident.summary, "source": Source.CALL_110,
+        "unit": station.pk if station else None,
+        "beat": unit.pk if unit.kind == unit.Kind.BEAT else None,
+    }
+    # The caller's phone is not put in the form: it would show in full there.
+    # A blank phone on the first party is filled from the call (see below).
+    party = {"name": incident.caller_name, "role": "applicant", "address": incident.address}
+    return dispute, [party]
+
+
+def _party_data(formset, incident) -> list[services.PartyData]:
+    parties = []
+    for index, form in enumerate(formset.forms):
+        # A spare row left blank has no cleaned data.
+        if not form.cleaned_data:
+            continue
+        data = services.PartyData(**form.cleaned_data)
+        if incident is not None and index == 0 and not data.phone:
+            data.phone = incident.caller_phone
+        parties.append(data)
+    return parties
+
+
+def _registration_initial(request, incident) -> tuple[dict, list[dict]]:
+    """Defaults of the registration form: now, the user's station, or the call."""
+    if incident is not None:
+        return _incident_initial(incident)
+    initial = {"received_at": local_now_minute()}
+    unit = user_unit(request.user)
+    if unit is not None and unit.kind == unit.Kind.STATION:
+        initial["unit"] = unit.pk
+    return initial, [{"role": "applicant"}]
+
+
+def _register(request, form, formset, incident):
+    """Call the service; on refusal put the message on the form. The dispute or None."""
+    data = dict(form.cleaned_data)
+    if incident is not None:
+        data["source"] = Source.CALL_110
+    try:
+        return services.dispute_register(
+            actor=request.user, parties=_party_data(formset, incident), incident=incident, **data
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except TransitionError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+@login_required
+@permission_required("disputes.add_dispute", raise_exception=True)
+def dispute_create(request):
+    incident = None
+    if request.GET.get("incident", "").isdigit():
+        incident = incident_get(user=request.user, pk=int(request.GET["incident"]))
+    initial, party_initial = _registration_initial(request, incident)
+    form_kwargs = {"user": request.user, "from_incident": incident is not None}
+    if request.method == "POST":
+        form = DisputeForm(request.POST, initial=initial, **form_kwargs)
+        formset = PartyFormSet(request.POST, prefix="parties")
+        if form.is_valid() and formset.is_valid():
+            dispute = _register(request, form, formset, incident)
+            if dispute is not None:
+                message = _("Dispute %(reference)s registered.")
+                messages.success(request, message % {"reference": dispute.reference})
+                return redirect(dispute)
+    else:
+        form = DisputeForm(initial=initial, **form_kwargs)
+        formset = PartyFormSet(prefix="parties", initial=party_initial)
+    return render(request, "disputes/create.html", {
+        "nav": "disputes", "form": form, "formset": formset, "incident": incident,
+    })
+
+
+# Detail ---------------------------------------------------------------------------
+
+
+def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
+    user = request.user
+    return render(request, "disputes/detail.html", {
+        "nav": "disputes",
+        "dispute": dispute,
+        "actions": [(a, Action(a).label) for a in allowed_actions(dispute, user)],
+        "revealed": revealed,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "can_mediate": user.has_perm("disputes.mediate_dispute"),
+        "can_session": dispute.status == Status.IN_MEDIATION
+        and user.has_perm("disputes.mediate_dispute"),
+        "can_follow_up": dispute.status in (Status.RESOLVED, Status.CLOSED)
+        and user.has_perm("disputes.mediate_dispute"),
+        "can_refer": dispute.status in (Status.ASSESSED, Status.IN_MEDIATION, Status.UNRESOLVED)
+        and user.has_perm("disputes.mediate_dispute"),
+        "can_attach": user.has_perm("disputes.add_attachment"),
+        "can_reveal": user.has_perm("disputes.reveal_personal_data"),
+    }, status=status)
+
+
+@login_required
+@view_required
 def dispute_detail(request, pk):
-    raise NotImplementedError
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    return _render_detail(request, dispute)
 
 
+@never_cache
+@login_required
+@view_required
+@require_POST
+def party_reveal(request, pk, party_pk):
+    """Show one party's data in full, in this response only, and log it.
+
+    The data never goes into a URL or a redirect: the page is rendered here.
+    """
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    party = next((p for p in dispute.parties.all() if p.pk == party_pk), None)
+    if party is None:
+        raise Http404
+    services.party_reveal(party=party, actor=request.user, via="web")
+    return _render_detail(request, dispute, revealed=party)
+
+
+# Actions (transitions) -------------------------------------------------------------
+
+_SERVICE_OF = {
+    Action.ASSESS: services.dispute_assess,
+    Action.DISPATCH: services.dispute_dispatch,
+    Action.VERIFY: services.dispute_verify,
+    Action.TRANSFER: services.dispute_transfer,
+    Action.REOPEN: services.dispute_reopen,
+    Action.WITHDRAW: services.dispute_withdraw,
+    Action.CHANGE_TRACK: services.dispute_change_track,
+}
+
+
+def _run_action(action: str, *, dispute, actor, data: dict):
+    """Call the action's service with the form's cleaned data."""
+    expected_version = data.pop("version")
+    common = {"dispute": dispute, "actor": actor, "expected_version": expected_version}
+    if action == Action.RESOLVE:
+        agreement = None
+        if data["terms"].strip():
+            agreement = services.AgreementData(
+                terms=data["terms"], signed_on=data["signed_on"],
+                performance_due=data["performance_due"],
+            )
+        return services.dispute_resolve(
+            **common, agreement=agreement, resolution_note=data["resolution_note"]
+        )
+    if action == Action.FAIL:
+        referral = services.ReferralData(
+            target=data.pop("target"), target_name=data.pop("target_name"),
+            reason=data.pop("reason"),
+        )
+        return services.dispute_fail(**common, referral=referral, note=data["note"])
+    return _SERVICE_OF[action](**common, **data)
+
+
+@login_required
+@view_required
+def dispute_action(request, pk, action):
+    """One page per action: GET shows its form, POST applies it."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
+    if not request.user.has_perm(required_permission(action, track=dispute.track)):
+        raise PermissionDenied
+    form_class = ACTION_FORMS[action]
+    if request.method == "POST":
+        form = form_class(request.POST, dispute=dispute, user=request.user)
+        if form.is_valid():
+            try:
+                _run_action(
+                    action, dispute=dispute, actor=request.user, data=dict(form.cleaned_data)
+                )
+            except TransitionError as error:
+                form.add_error(None, error.message)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+                return redirect(dispute)
+    else:
+        form = form_class(dispute=dispute, user=request.user)
+    return render(request, "disputes/action.html", {
+        "nav": "disputes", "dispute": dispute, "form": form, "action": action,
+        "action_label": Action(action).label,
+        "available": action in allowed_actions(dispute, request.user),
+    })
+
+
+# Records added to a case ------------------------------------------------------------
+
+
+def _record_page(request, dispute, form, *, title, template="disputes/record_form.html"):
+    return render(request, template, {
+        "nav": "disputes", "dispute": dispute, "form": form, "title": title,
+    })
+
+
+def _call_service(form, call) -> bool:
+    """Run ``call``; on refusal put the message on ``form``. True when it succeeded."""
+    try:
+        call()
+    except TransitionError as error:
+        form.add_error(None, error.message)
+    except ValidationError as error:
+        add_service_errors(form, error)
+    else:
+        return True
+    return False
+
+
+@login_required
+@view_required
+def session_create(request, pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    if not request.user.has_perm("disputes.mediate_dispute"):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, dispute=dispute, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = services.SessionData(**{
+            k: list(v) if k in ("mediators", "officers", "parties_present") else v
+            for k, v in form.cleaned_data.items()
+        })
+        if _call_service(form, lambda: services.session_record(
+            dispute=dispute, actor=request.user, data=data
+        )):
+            messages.success(request, _("Mediation session recorded."))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Record a mediation session"))
+
+
+@login_required
+@view_required
+def follow_up_create(request, pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    if not request.user.has_perm("disputes.mediate_dispute"):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _call_service(form, lambda: services.follow_up_record(
+            dispute=dispute, actor=request.user, **form.cleaned_data
+        )):
+            messages.success(request, _("Follow-up recorded."))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Record a follow-up"))
+
+
+@login_required
+@view_required
+def referral_create(request, pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    if not request.user.has_perm("disputes.mediate_dispute"):
+        raise PermissionDenied
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.ReferralData(**form.cleaned_data)
+        if _call_service(form, lambda: services.referral_add(
+            dispute=dispute, actor=request.user, data=data
+        )):
+            messages.success(request, _("Referral recorded."))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Refer the case"))
+
+
+@login_required
+@view_required
+def referral_answer(request, pk, referral_pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    referral = get_object_or_404(dispute.referrals.all(), pk=referral_pk)
+    if not request.user.has_perm("disputes.mediate_dispute"):
+        raise PermissionDenied
+    form = ReferralAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _call_service(form, lambda: services.referral_answer(
+            referral=referral, actor=request.user, **form.cleaned_data
+        )):
+            messages.success(request, _("The answer has been recorded."))
+            return redirect(dispute)
+    return render(request, "disputes/record_form.html", {
+        "nav": "disputes", "dispute": dispute, "form": form, "referral": referral,
+        "title": _("Record the answer to a referral"),
+    })
+
+
+@login_required
+@view_required
+@require_POST
+def attachment_add(request, pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid() and _call_service(form, lambda: services.attachment_add(
+        dispute=dispute, actor=request.user, kind=form.cleaned_data["kind"],
+        upload=form.cleaned_data["file"],
+    )):
+        messages.success(request, _("Attachment added."))
+        return redirect(dispute)
+    return _render_detail(request, dispute, attachment_form=form)
+
+
+@login_required
+@view_required
 def attachment_download(request, pk, attachment_pk):
-    raise NotImplementedError
+    """Serve an attachment only to users who may see its dispute."""
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
+    attachment = get_object_or_404(dispute.attachments.all(), pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True,
+        filename=attachment.original_name, content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
+@login_required
+@view_required
+def agreement_print(request, pk, agreement_pk):
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
+    return render(request, "disputes/agreement_print.html", {
+        "nav": "disputes", "dispute": dispute, "agreement": agreement,
+    })
+
+
+# Mediator pool -------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("disputes.view_mediator", raise_exception=True)
 def mediator_list(request):
-    raise NotImplementedError
+    mediators = selectors.mediator_list(user=request.user)
+    filterset = MediatorFilter(request.GET or None, queryset=mediators)
+    style_form(filterset.form)
+    return render(request, "disputes/mediator_list.html", {
+        "nav": "mediators", "filter": filterset, "page_obj": _paginate(request, filterset.qs),
+    })
 
 
+@login_required
+@permission_required("disputes.view_mediator", raise_exception=True)
 def mediator_detail(request, pk):
-    raise NotImplementedError
+    mediator = selectors.mediator_get(user=request.user, pk=pk)
+    cases = selectors.dispute_list(user=request.user).filter(mediators=mediator)[:20]
+    return render(request, "disputes/mediator_detail.html", {
+        "nav": "mediators", "mediator": mediator, "cases": cases,
+    })
+
+
+def _mediator_form_page(request, mediator=None):
+    initial = MediatorForm.initial_for(mediator) if mediator else {}
+    form = MediatorForm(request.POST or None, initial=initial, user=request.user, mediator=mediator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mediator = services.mediator_save(
+                actor=request.user, mediator=mediator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Mediator saved."))
+            return redirect(mediator)
+    return render(request, "disputes/mediator_form.html", {
+        "nav": "mediators", "form": form, "mediator": mediator,
+    })
+
+
+@login_required
+@permission_required("disputes.add_mediator", raise_exception=True)
+def mediator_create(request):
+    return _mediator_form_page(request)
+
+
+@login_required
+@permission_required("disputes.change_mediator", raise_exception=True)
+def mediator_edit(request, pk):
+    return _mediator_form_page(request, selectors.mediator_get(user=request.user, pk=pk))
