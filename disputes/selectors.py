@@ -3,7 +3,8 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,9 +16,11 @@ from disputes.models import (
     MediationSession,
     Mediator,
     Party,
+    RiskLevel,
     Status,
 )
 from policing.conf import fengqiao
+from policing.models import Unit
 from policing.selectors import scope_q
 
 
@@ -121,3 +124,36 @@ def mediator_list(*, user: AbstractBaseUser) -> QuerySet[Mediator]:
 
 def mediator_get(*, user: AbstractBaseUser, pk: int) -> Mediator:
     return get_object_or_404(mediator_list(user=user), pk=pk)
+
+
+def counts_by_branch(*, user: AbstractBaseUser, unit: Unit | None) -> list[dict]:
+    """Open, overdue and high-risk open disputes of ``unit``'s subtree, grouped
+    by the child unit (branch) they fall under, in one aggregate query.
+
+    Each row is ``{"branch": <path prefix of the child>, "open", "overdue",
+    "high_risk"}``; a dispute held at ``unit`` itself has the unit's own path
+    as its branch. ``unit`` None (a superuser without a unit) groups by the
+    top-level units.
+    """
+    base = unit.path if unit is not None else ""
+    open_q = Q(status__in=OPEN_STATUSES)
+    return list(
+        dispute_list(user=user)
+        .filter(unit__path__startswith=base)
+        .annotate(branch=Substr("unit__path", 1, len(base) + 7))
+        .values("branch")
+        .annotate(
+            open=Count("id", filter=open_q),
+            overdue=Count("id", filter=overdue_q()),
+            high_risk=Count("id", filter=open_q & Q(risk_level=RiskLevel.HIGH)),
+        )
+        .order_by("branch")
+    )
+
+
+def subtree_counts(*, user: AbstractBaseUser, unit: Unit) -> dict:
+    """Open and overdue disputes of ``unit`` and everything below it."""
+    return dispute_list(user=user).filter(unit__path__startswith=unit.path).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=overdue_q()),
+    )

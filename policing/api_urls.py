@@ -6,12 +6,26 @@ from rest_framework.routers import DefaultRouter
 
 from disputes.api import DisputeViewSet, MediatorViewSet
 from policing.api import IncidentViewSet, UnitViewSet
+from reports.api import ReportViewSet
+from volunteers.api import (
+    AllianceViewSet,
+    OutreachViewSet,
+    PatrolViewSet,
+    TipViewSet,
+    VolunteerViewSet,
+)
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("disputes", DisputeViewSet, basename="dispute")
 router.register("mediators", MediatorViewSet, basename="mediator")
+router.register("reports", ReportViewSet, basename="report")
+router.register("alliances", AllianceViewSet, basename="alliance")
+router.register("volunteers", VolunteerViewSet, basename="volunteer")
+router.register("patrols", PatrolViewSet, basename="patrol")
+router.register("tips", TipViewSet, basename="tip")
+router.register("outreach", OutreachViewSet, basename="outreach")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -51,10 +51,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = env_bool("FENGQIAO_TESTING", False)
+# The local demo (bin/demo): SQLite, no HTTPS, static files from the source tree.
+DEMO = env_bool("FENGQIAO_DEMO", False)
+LOCAL = DEBUG or TESTING or DEMO
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING or env_bool("FENGQIAO_DEMO", False)):
+    if not LOCAL:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it in production; for the demo "
             "run the README's command, which sets FENGQIAO_DEMO=1."
@@ -154,16 +157,16 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("FENGQIAO_DEMO", False)
+WHITENOISE_USE_FINDERS = LOCAL
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production values by default, relaxed only for the local demo.
-SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not (DEBUG or TESTING or env_bool("FENGQIAO_DEMO", False)))
+SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not LOCAL)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
@@ -214,6 +217,11 @@ SPECTACULAR_SETTINGS = {
         "MediatorKindEnum": "disputes.models.Mediator.Kind",
         "AttachmentKindEnum": "disputes.models.Attachment.Kind",
         "DisputeEventKindEnum": "disputes.models.DisputeEvent.Kind",
+        "TipKindEnum": "volunteers.models.Tip.Kind",
+        "TipStatusEnum": "volunteers.models.Tip.Status",
+        "PatrolStatusEnum": "volunteers.models.Patrol.Status",
+        "MembershipRoleEnum": "volunteers.models.Membership.Role",
+        "PartyRoleEnum": "disputes.models.Party.Role",
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("policing.page_urls")),
     path("disputes/", include("disputes.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("reports/", include("reports.urls")),
     path("api/", include("policing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

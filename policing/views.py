@@ -1,19 +1,205 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Core pages: the home page of each role, 110 calls and the unit page.
+
+Every read goes through a selector, so another unit's record is a 404; every
+write goes through a service.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from disputes import selectors as dispute_selectors
+from disputes import services as dispute_services
+from disputes.models import CONCLUDED_STATUSES, OPEN_STATUSES, Status
+from disputes.workflow import TransitionError
+from policing import selectors, services
+from policing.conf import fengqiao
+from policing.filters import IncidentFilter
+from policing.forms import IncidentForm, IncidentLinkForm, add_bootstrap_classes
+from policing.models import Officer, Unit
+from policing.validators import mask_phone
+
+HOME_LIST_SIZE = 20
+
+
+def _mask_callers(incidents) -> None:
+    # Caller phones are personal data: pages only ever show them masked.
+    for incident in incidents:
+        incident.caller_phone_masked = mask_phone(incident.caller_phone)
 
 
 @login_required
 def home(request):
-    return render(request, "policing/home.html", {"nav": "home"})
+    officer = selectors.user_officer(request.user)
+    role = officer.role if officer else None
+    if request.user.is_superuser and role is None:
+        role = Officer.Role.ADMIN
+    context = {"nav": "home", "officer": officer, "role": role, "today": timezone.localdate()}
+    if role in (Officer.Role.OFFICER, Officer.Role.STATION_LEAD):
+        context.update(_officer_work(request.user))
+    if role == Officer.Role.STATION_LEAD:
+        context.update(_lead_work(request.user))
+    if role in (Officer.Role.SUPERVISOR, Officer.Role.ADMIN):
+        context.update(_supervisor_work(request.user, officer.unit if officer else None))
+    return render(request, "policing/home.html", context)
 
 
+def _officer_work(user) -> dict:
+    """The officer's own open cases by deadline, follow-ups due on their cases,
+    and the latest calls of their station not yet linked to a case."""
+    my_cases = (
+        dispute_selectors.dispute_list(user=user)
+        .filter(assigned_officer=user, status__in=OPEN_STATUSES)
+        .order_by(F("deadline").asc(nulls_last=True), "received_at")
+    )
+    follow_ups = dispute_selectors.follow_ups_due(user=user).filter(
+        dispute__assigned_officer=user
+    )
+    calls = list(selectors.incident_list(user=user).filter(dispute__isnull=True)[:10])
+    _mask_callers(calls)
+    return {
+        "my_cases": my_cases[:HOME_LIST_SIZE],
+        "my_cases_count": my_cases.count(),
+        "my_follow_ups": follow_ups[:HOME_LIST_SIZE],
+        "my_follow_ups_count": follow_ups.count(),
+        "unlinked_calls": calls,
+    }
+
+
+def _lead_work(user) -> dict:
+    """The station's cases waiting on the lead: dispatch, overdue, verification."""
+    cases = dispute_selectors.dispute_list(user=user)
+    awaiting_dispatch = cases.filter(status=Status.ASSESSED).order_by("deadline")
+    overdue = cases.filter(dispute_selectors.overdue_q()).order_by("deadline")
+    awaiting_verification = cases.filter(status__in=CONCLUDED_STATUSES).order_by("concluded_at")
+    return {
+        "awaiting_dispatch": awaiting_dispatch[:HOME_LIST_SIZE],
+        "awaiting_dispatch_count": awaiting_dispatch.count(),
+        "overdue": overdue[:HOME_LIST_SIZE],
+        "overdue_count": overdue.count(),
+        "awaiting_verification": awaiting_verification[:HOME_LIST_SIZE],
+        "awaiting_verification_count": awaiting_verification.count(),
+    }
+
+
+def _supervisor_work(user, unit: Unit | None) -> dict:
+    """Open, overdue and high-risk counts of the subtree, one row per child unit."""
+    children = list(Unit.objects.filter(parent=unit).order_by("path"))
+    rows_by_branch = dispute_selectors.counts_by_branch(user=user, unit=unit)
+    counts = {row["branch"]: row for row in rows_by_branch}
+    empty = {"open": 0, "overdue": 0, "high_risk": 0}
+    rows = [{"unit": child, **(counts.pop(child.path, None) or empty)} for child in children]
+    # Whatever is left is held at the unit itself (a case is normally at a station).
+    for row in counts.values():
+        rows.append({"unit": unit, "at_unit_itself": True, **row})
+    totals = {key: sum(row[key] for row in rows) for key in empty}
+    return {"branch_rows": rows, "branch_totals": totals, "supervised_unit": unit}
+
+
+@login_required
+@permission_required("policing.view_incident", raise_exception=True)
 def incident_list(request):
-    raise NotImplementedError
+    incidents = IncidentFilter(
+        request.GET, queryset=selectors.incident_list(user=request.user), request=request
+    )
+    add_bootstrap_classes(incidents.form)
+    page = Paginator(incidents.qs, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
+    _mask_callers(page.object_list)
+    return render(
+        request,
+        "policing/incident_list.html",
+        {"nav": "incidents", "filter": incidents, "page_obj": page},
+    )
 
 
+@login_required
+@permission_required("policing.add_incident", raise_exception=True)
+def incident_create(request):
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The call was logged."))
+            return redirect(incident)
+    return render(request, "policing/incident_form.html", {"nav": "incidents", "form": form})
+
+
+@login_required
+@permission_required("policing.view_incident", raise_exception=True)
 def incident_detail(request, pk):
-    raise NotImplementedError
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    _mask_callers([incident])
+    candidates = []
+    if incident.dispute_id is None:
+        candidates = list(
+            dispute_selectors.repeat_call_candidates(
+                user=request.user, phone=incident.caller_phone, address=incident.address
+            )[:HOME_LIST_SIZE]
+        )
+    return render(
+        request,
+        "policing/incident_detail.html",
+        {"nav": "incidents", "incident": incident, "candidates": candidates},
+    )
 
 
+@require_POST
+@login_required
+@permission_required("policing.change_incident", raise_exception=True)
+def incident_link(request, pk):
+    """Link the call to a case of the user's scope; a later call is a repeat."""
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    form = IncidentLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the case to link this call to."))
+        return redirect(incident)
+    dispute = dispute_selectors.dispute_get(user=request.user, pk=form.cleaned_data["dispute"])
+    try:
+        dispute_services.incident_link_dispute(
+            incident=incident, dispute=dispute, actor=request.user
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return redirect(incident)
+    messages.success(
+        request,
+        _("The call was linked to case %(reference)s.") % {"reference": dispute.reference},
+    )
+    if dispute.status in (Status.RESOLVED, Status.CLOSED):
+        messages.info(
+            request,
+            _(
+                "Case %(reference)s is already resolved or closed. If the dispute "
+                "has flared up again, reopen the case on its page."
+            )
+            % {"reference": dispute.reference},
+        )
+    return redirect(incident)
+
+
+@login_required
+@permission_required("policing.view_unit", raise_exception=True)
 def unit_detail(request, pk):
-    raise NotImplementedError
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    own = selectors.user_unit(request.user)
+    parent_visible = unit.parent is not None and (
+        request.user.is_superuser or (own is not None and own.contains(unit.parent))
+    )
+    context = {
+        "unit": unit,
+        "parent_visible": parent_visible,
+        "children": unit.children.order_by("path"),
+        "officers": unit.officers.select_related("user").order_by("role", "user__username"),
+        "counts": dispute_selectors.subtree_counts(user=request.user, unit=unit),
+        "can_see_disputes": request.user.has_perm("disputes.view_dispute"),
+    }
+    return render(request, "policing/unit_detail.html", context)
