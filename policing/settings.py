@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "PatrolStatusEnum": "volunteers.models.Patrol.Status",
         "MembershipRoleEnum": "volunteers.models.Membership.Role",
         "PartyRoleEnum": "disputes.models.Party.Role",
+        "ReportStateEnum": "reports.models.MonthlyReport.State",
     },
 }
 

@@ -7,7 +7,7 @@ services (see seeds/demo.py).
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from policing.models import Unit
+from policing.models import Officer, Unit
 
 DEMO_URL = "http://127.0.0.1:8000"
 
@@ -34,18 +34,31 @@ class Command(BaseCommand):
         if scale != "demo":
             raise CommandError(f"--scale {scale} is not yet implemented; use --scale demo.")
         if Unit.objects.exists():
-            if if_empty:
-                self.stdout.write("The database already has data; nothing seeded.")
-                return
-            raise CommandError(
-                "The database already has units. Seed a fresh database, or pass --if-empty."
+            if not if_empty:
+                raise CommandError(
+                    "The database already has units. Seed a fresh database, or pass --if-empty."
+                )
+            self.stdout.write("The database already has data; nothing seeded.")
+        else:
+            with transaction.atomic():
+                result = build_demo(seed=seed)
+            self.stdout.write(
+                self.style.SUCCESS(f"Seeded {len(result['disputes'])} disputes (seed {seed}).")
             )
-        with transaction.atomic():
-            result = build_demo(seed=seed)
-        disputes = result["disputes"]
-        self.stdout.write(self.style.SUCCESS(f"Seeded {len(disputes)} disputes (seed {seed})."))
-        self.stdout.write(f"Demo users (password {PASSWORD}):")
-        for username, display, code, role in result["users"]:
-            unit = Unit.objects.get(code=code)
-            self.stdout.write(f"  {username:<12} {role.label} · {unit.name}")
+        self._print_demo_users(PASSWORD)
+
+    def _print_demo_users(self, password: str) -> None:
+        from seeds.demo import DEMO_USERS
+
+        officers = {
+            o.user.username: o
+            for o in Officer.objects.select_related("user", "unit").filter(
+                user__username__in=[u[0] for u in DEMO_USERS] + ["admin"]
+            )
+        }
+        self.stdout.write(f"Demo users (password {password}):")
+        for username in [u[0] for u in DEMO_USERS] + ["admin"]:
+            if username in officers:
+                officer = officers[username]
+                self.stdout.write(f"  {username:<12} {officer.get_role_display()} · {officer.unit.name}")
         self.stdout.write(f"Open {DEMO_URL}")

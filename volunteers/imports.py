@@ -1,0 +1,298 @@
+"""Importing rows from the spreadsheets people keep today (CSV or XLSX).
+
+``RowImporter`` is generic: ``parse(file)`` reads the sheet and checks every
+row without writing anything, returning rows with their errors; ``commit(rows)``
+writes all rows in one transaction, or none. A subclass names its columns
+(with the header aliases it accepts), checks one row in ``clean_row`` and
+writes them in ``write``. Parsed rows are plain JSON-safe dicts so a page can
+keep them in the session between the preview and the confirmation.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from policing.validators import (
+    normalise_id_number,
+    normalise_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+MAX_ROWS = 2000
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ImportRow:
+    number: int  # the row's line in the sheet (the header is line 1)
+    raw: dict[str, str]
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    # A row that is fine but will not be written (e.g. already registered).
+    skip_reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def will_write(self) -> bool:
+        return self.ok and not self.skip_reason
+
+
+class RowImporter:
+    # column name → header spellings accepted (compared case-insensitively).
+    columns: dict[str, tuple[str, ...]] = {}
+    required: tuple[str, ...] = ()
+
+    def parse(self, upload) -> list[ImportRow]:
+        """Read and check every row; nothing is written.
+
+        Raises ValidationError for a file that cannot be read at all (wrong
+        type, too large, missing columns); row problems go on the rows.
+        """
+        table = self._read(upload)
+        if not table:
+            raise ValidationError(_("The file has no rows."))
+        header = [self._column_of(cell) for cell in table[0]]
+        missing = [name for name in self.required if name not in header]
+        if missing:
+            raise ValidationError(
+                _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        body = [r for r in table[1:] if any(str(c).strip() for c in r)]
+        if len(body) > MAX_ROWS:
+            raise ValidationError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS})
+        rows = []
+        for number, cells in enumerate(table[1:], start=2):
+            if not any(str(c).strip() for c in cells):
+                continue
+            raw = {
+                name: _text(cells[i]) if i < len(cells) else ""
+                for i, name in enumerate(header)
+                if name
+            }
+            row = ImportRow(number=number, raw=raw)
+            self.clean_row(row)
+            rows.append(row)
+        self.check_rows(rows)
+        return rows
+
+    def commit(self, rows: list[ImportRow]) -> int:
+        """Write every row that will be written, in one transaction; any row
+        with an error, or a failure while writing, writes nothing."""
+        bad = [row for row in rows if not row.ok]
+        if bad:
+            raise ValidationError(
+                _("Row %(row)s has errors; nothing was imported.") % {"row": bad[0].number}
+            )
+        with transaction.atomic():
+            return self.write([row for row in rows if row.will_write])
+
+    # Subclasses fill in these.
+
+    def clean_row(self, row: ImportRow) -> None:
+        raise NotImplementedError
+
+    def check_rows(self, rows: list[ImportRow]) -> None:
+        """Checks across rows (e.g. duplicates within the file)."""
+
+    def write(self, rows: list[ImportRow]) -> int:
+        raise NotImplementedError
+
+    # Keeping rows between preview and confirmation.
+
+    @staticmethod
+    def dump(rows: list[ImportRow]) -> list[dict]:
+        return [_json_safe(asdict(row)) for row in rows]
+
+    def load(self, dumped: list[dict]) -> list[ImportRow]:
+        rows = [ImportRow(**item) for item in dumped]
+        for row in rows:
+            self.revive(row)
+        return rows
+
+    def revive(self, row: ImportRow) -> None:
+        """Turn a dumped row's data back into Python values (dates …)."""
+
+    # Reading.
+
+    def _column_of(self, heading) -> str:
+        text = _text(heading).lower().replace(" ", "").replace("_", "")
+        for name, aliases in self.columns.items():
+            spellings = {name.replace("_", ""), *(a.lower() for a in aliases)}
+            if text in spellings:
+                return name
+        return ""
+
+    def _read(self, upload) -> list[list]:
+        if upload.size > MAX_BYTES:
+            raise ValidationError(_("The file is too large: at most 2 MB."))
+        suffix = PurePath(upload.name or "").suffix.lower()
+        content = upload.read()
+        if suffix == ".csv":
+            return _read_csv(content)
+        if suffix == ".xlsx":
+            return _read_xlsx(content)
+        raise ValidationError(_("Upload a CSV or an XLSX (Excel) file."))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores phone numbers typed as numbers as floats.
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _read_csv(content: bytes) -> list[list]:
+    # Excel on Chinese Windows saves CSV in GB18030; others in UTF-8 (with BOM).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("The CSV file's text encoding could not be read."))
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a bad file
+        raise ValidationError(_("The file is not a readable XLSX workbook.")) from error
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        book.close()
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date as 2024-03-01, 2024/3/1 or 2024.3.1."""
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    try:
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return datetime.date(year, month, day)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(
+            _("“%(value)s” is not a date; write it as 2024-03-01.") % {"value": text}
+        ) from error
+
+
+class VolunteerImporter(RowImporter):
+    """Volunteers with an optional membership, as coordinators keep them.
+
+    A phone already registered is reported as such and not written again;
+    the same phone twice in the file is an error.
+    """
+
+    columns = {
+        "name": ("姓名", "名字"),
+        "phone": ("手机", "手机号", "电话", "联系电话", "phonenumber"),
+        "id_number": ("身份证", "身份证号", "身份证号码", "idnumber"),
+        "skills": ("技能", "特长"),
+        "alliance": ("联盟", "队伍", "所属联盟"),
+        "joined_on": ("加入日期", "入队日期", "joined", "joinedon"),
+        "role": ("角色", "职务"),
+    }
+    required = ("name", "phone")
+    ROLES = {"member": "member", "成员": "member", "队员": "member",
+             "leader": "leader", "队长": "leader", "负责人": "leader"}
+
+    def __init__(self, *, actor, unit, alliances):
+        # ``alliances``: the alliances the actor may manage (a selector's queryset).
+        self.actor, self.unit = actor, unit
+        self.alliances = {a.name: a for a in alliances}
+
+    def clean_row(self, row: ImportRow) -> None:
+        raw, data, errors = row.raw, row.data, row.errors
+        data["name"] = raw.get("name", "")
+        if not data["name"]:
+            errors.append(_("The name is missing."))
+        data["phone"] = normalise_phone(raw.get("phone", ""))
+        data["id_number"] = normalise_id_number(raw.get("id_number", ""))
+        for key, validate in (("phone", validate_phone), ("id_number", validate_id_number)):
+            if data[key] or key == "phone":
+                try:
+                    validate(data[key])
+                except ValidationError as error:
+                    errors.extend(error.messages)
+        data["skills"] = raw.get("skills", "")[:200]
+        data["alliance_id"] = None
+        if raw.get("alliance"):
+            alliance = self.alliances.get(raw["alliance"])
+            if alliance is None:
+                errors.append(
+                    _("There is no alliance “%(name)s” among yours.") % {"name": raw["alliance"]}
+                )
+            else:
+                data["alliance_id"] = alliance.pk
+        data["joined_on"] = None
+        if raw.get("joined_on"):
+            try:
+                data["joined_on"] = parse_date(raw["joined_on"])
+            except ValidationError as error:
+                errors.extend(error.messages)
+        role = raw.get("role", "").lower() or "member"
+        data["role"] = self.ROLES.get(role, "")
+        if not data["role"]:
+            errors.append(_("The role must be member or leader."))
+
+    def check_rows(self, rows: list[ImportRow]) -> None:
+        from volunteers.models import Volunteer
+
+        phones = [row.data["phone"] for row in rows if row.data.get("phone")]
+        registered = set(Volunteer.objects.filter(phone__in=phones).values_list("phone", flat=True))
+        first_row: dict[str, int] = {}
+        for row in rows:
+            phone = row.data.get("phone")
+            if not phone:
+                continue
+            if phone in first_row:
+                row.errors.append(
+                    _("The same phone number is already on row %(row)s.") % {"row": first_row[phone]}
+                )
+                continue
+            first_row[phone] = row.number
+            if phone in registered:
+                row.skip_reason = _("Already registered: not imported again.")
+
+    def revive(self, row: ImportRow) -> None:
+        if row.data.get("joined_on"):
+            row.data["joined_on"] = datetime.date.fromisoformat(row.data["joined_on"])
+
+    def write(self, rows: list[ImportRow]) -> int:
+        from volunteers import services
+
+        return services.volunteers_import(
+            actor=self.actor,
+            unit=self.unit,
+            rows=[services.VolunteerRow(**row.data, row_number=row.number) for row in rows],
+        )

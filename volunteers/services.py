@@ -1,0 +1,590 @@
+"""Every write of the volunteers app: pages, API, imports and seeds alike.
+
+Each function is keyword-only, atomic, checks the actor's permission and scope
+(another unit's record is a 404, as in the selectors), and refuses what the
+record's state does not allow with a TransitionError (HTTP 409, a form error on
+pages). State changes lock the rows they decide on, so two people acting at
+once cannot both win.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from disputes import services as dispute_services
+from disputes.models import Source
+from disputes.workflow import TransitionError
+from policing.models import Officer, Unit
+from policing.selectors import require_in_scope
+from policing.validators import normalise_id_number, normalise_phone
+from volunteers.models import (
+    Alliance,
+    Membership,
+    Outreach,
+    Patrol,
+    PatrolAttendance,
+    Tip,
+    Volunteer,
+)
+
+# A volunteer may check in this long before the patrol starts.
+EARLY_CHECK_IN = datetime.timedelta(hours=1)
+
+
+def _require(actor: AbstractBaseUser, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _full_clean(instance, **kwargs) -> None:
+    instance.full_clean(**kwargs)
+
+
+# Alliances and volunteers -----------------------------------------------------------
+
+
+@transaction.atomic
+def alliance_save(
+    *,
+    actor: AbstractBaseUser,
+    alliance: Alliance | None = None,
+    name: str,
+    unit: Unit,
+    focus: str,
+    coordinators: Iterable[AbstractBaseUser] = (),
+    active: bool = True,
+) -> Alliance:
+    """Create an alliance, or change one. The unit (old and new) must lie in
+    the actor's subtree; its coordinators must be volunteer coordinators of
+    the unit or of a unit above it (who can see it)."""
+    _require(actor, "volunteers.change_alliance" if alliance else "volunteers.add_alliance")
+    require_in_scope(actor, unit)
+    if alliance is not None:
+        require_in_scope(actor, alliance.unit)
+    coordinators = list(coordinators)
+    allowed = set(coordinator_users_for(unit).values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in coordinators):
+        raise ValidationError(
+            {"coordinators": _("Coordinators must be volunteer coordinators of this unit.")}
+        )
+    alliance = alliance or Alliance()
+    alliance.name, alliance.unit, alliance.focus, alliance.active = name, unit, focus, active
+    _full_clean(alliance)
+    alliance.save()
+    alliance.coordinators.set(coordinators)
+    return alliance
+
+
+def _clean_volunteer_fields(phone: str, id_number: str) -> tuple[str, str]:
+    return normalise_phone(phone), normalise_id_number(id_number)
+
+
+@transaction.atomic
+def volunteer_save(
+    *,
+    actor: AbstractBaseUser,
+    volunteer: Volunteer | None = None,
+    name: str,
+    phone: str,
+    unit: Unit,
+    id_number: str = "",
+    skills: str = "",
+    active: bool = True,
+) -> Volunteer:
+    """Register a volunteer, or change one. One volunteer per phone number."""
+    _require(actor, "volunteers.change_volunteer" if volunteer else "volunteers.add_volunteer")
+    require_in_scope(actor, unit)
+    if volunteer is not None:
+        require_in_scope(actor, volunteer.unit)
+    phone, id_number = _clean_volunteer_fields(phone, id_number)
+    same_phone = Volunteer.objects.filter(phone=phone)
+    if volunteer is not None:
+        same_phone = same_phone.exclude(pk=volunteer.pk)
+    if phone and same_phone.exists():
+        raise ValidationError(
+            {"phone": _("A volunteer with this phone number is already registered.")}
+        )
+    volunteer = volunteer or Volunteer()
+    volunteer.name, volunteer.phone, volunteer.unit = name.strip(), phone, unit
+    volunteer.id_number, volunteer.skills, volunteer.active = id_number, skills.strip(), active
+    _full_clean(volunteer, validate_unique=False)
+    volunteer.save()
+    return volunteer
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    actor: AbstractBaseUser,
+    volunteer: Volunteer,
+    alliance: Alliance,
+    joined_on: datetime.date | None = None,
+    role: str = Membership.Role.MEMBER,
+) -> Membership:
+    """Add a volunteer to an alliance, or change their role in it."""
+    _require(actor, "volunteers.change_alliance")
+    require_in_scope(actor, alliance.unit)
+    require_in_scope(actor, volunteer.unit)
+    joined_on = joined_on or timezone.localdate()
+    if joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": _("The date joined cannot be in the future.")})
+    membership, _created = Membership.objects.get_or_create(
+        volunteer=volunteer, alliance=alliance, defaults={"joined_on": joined_on, "role": role}
+    )
+    membership.joined_on, membership.role = joined_on, role
+    _full_clean(membership, validate_unique=False)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+    _require(actor, "volunteers.change_alliance")
+    require_in_scope(actor, membership.alliance.unit)
+    membership.delete()
+
+
+# Patrols ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def patrol_schedule(
+    *,
+    actor: AbstractBaseUser,
+    alliance: Alliance,
+    unit: Unit,
+    area: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    volunteers_needed: int,
+    beat: Unit | None = None,
+) -> Patrol:
+    """Plan a patrol of an alliance in a unit (and beat) of the actor's subtree."""
+    _require(actor, "volunteers.add_patrol")
+    require_in_scope(actor, alliance.unit)
+    require_in_scope(actor, unit)
+    if not alliance.active:
+        raise ValidationError({"alliance": _("This alliance is no longer active.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A patrol must end after it starts.")})
+    if beat is not None and not (beat.kind == Unit.Kind.BEAT and unit.contains(beat)):
+        raise ValidationError({"beat": _("The beat must lie within the unit.")})
+    if volunteers_needed < 1:
+        raise ValidationError({"volunteers_needed": _("A patrol needs at least one volunteer.")})
+    patrol = Patrol(
+        alliance=alliance, unit=unit, beat=beat, area=area.strip(), starts_at=starts_at,
+        ends_at=ends_at, volunteers_needed=volunteers_needed, created_by=actor,
+    )
+    _full_clean(patrol, exclude=["created_by"])
+    patrol.save()
+    return patrol
+
+
+def _lock_patrol(patrol: Patrol, actor: AbstractBaseUser) -> Patrol:
+    _require(actor, "volunteers.record_attendance")
+    locked = Patrol.objects.select_for_update().select_related("alliance").get(pk=patrol.pk)
+    require_in_scope(actor, locked.alliance.unit)
+    return locked
+
+
+def _refuse_closed(patrol: Patrol) -> None:
+    if patrol.status in (Patrol.Status.DONE, Patrol.Status.CANCELLED):
+        raise TransitionError(
+            _("This patrol is “%(status)s”: attendance can no longer change.")
+            % {"status": patrol.get_status_display()},
+            code="patrol_closed",
+        )
+
+
+@transaction.atomic
+def patrol_sign_up(
+    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+) -> PatrolAttendance:
+    """Sign a volunteer up for a patrol.
+
+    Refused: a patrol done, cancelled or already ended; one that has the
+    volunteers it needs; a volunteer already signed up, not an active member
+    of the alliance, or signed up for another patrol at an overlapping time.
+    The patrol and the volunteer are locked so neither limit can be beaten by
+    two sign-ups at once.
+    """
+    locked = _lock_patrol(patrol, actor)
+    person = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    _refuse_closed(locked)
+    now = timezone.now()
+    if locked.ends_at <= now:
+        raise TransitionError(_("This patrol has already ended."), code="patrol_ended")
+    if not person.active or not Membership.objects.filter(
+        volunteer=person, alliance=locked.alliance
+    ).exists():
+        raise ValidationError(
+            {"volunteer": _("Only active members of the alliance can sign up for its patrols.")}
+        )
+    if locked.attendances.filter(volunteer=person).exists():
+        raise TransitionError(_("This volunteer is already signed up."), code="already_signed_up")
+    if locked.attendances.count() >= locked.volunteers_needed:
+        raise TransitionError(
+            _("This patrol already has the %(n)s volunteers it needs.")
+            % {"n": locked.volunteers_needed},
+            code="patrol_full",
+        )
+    clash = (
+        PatrolAttendance.objects.filter(
+            volunteer=person,
+            patrol__starts_at__lt=locked.ends_at,
+            patrol__ends_at__gt=locked.starts_at,
+        )
+        .exclude(patrol__status=Patrol.Status.CANCELLED)
+        .select_related("patrol")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError({"volunteer": _(
+            "%(name)s is already signed up for another patrol at that time (%(start)s)."
+        ) % {
+            "name": person.name,
+            "start": timezone.localtime(clash.patrol.starts_at).strftime("%Y-%m-%d %H:%M"),
+        }})
+    return PatrolAttendance.objects.create(patrol=locked, volunteer=person, signed_up_at=now)
+
+
+def _lock_attendance(locked_patrol: Patrol, volunteer: Volunteer) -> PatrolAttendance:
+    attendance = (
+        PatrolAttendance.objects.select_for_update()
+        .filter(patrol=locked_patrol, volunteer=volunteer)
+        .first()
+    )
+    if attendance is None:
+        raise TransitionError(
+            _("This volunteer is not signed up for this patrol."), code="not_signed_up"
+        )
+    return attendance
+
+
+@transaction.atomic
+def attendance_check_in(
+    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+) -> PatrolAttendance:
+    """Record that a signed-up volunteer arrived; the patrol is then under way.
+
+    Refused: a second check-in, a check-in on a closed patrol, or more than an
+    hour before the patrol starts.
+    """
+    locked = _lock_patrol(patrol, actor)
+    _refuse_closed(locked)
+    attendance = _lock_attendance(locked, volunteer)
+    if attendance.checked_in_at is not None:
+        raise TransitionError(_("This volunteer has already checked in."), code="already_in")
+    now = timezone.now()
+    if now < locked.starts_at - EARLY_CHECK_IN:
+        raise TransitionError(
+            _("Check-in opens an hour before the patrol starts."), code="too_early"
+        )
+    attendance.checked_in_at = now
+    attendance.save(update_fields=["checked_in_at"])
+    if locked.status == Patrol.Status.PLANNED:
+        locked.status = Patrol.Status.UNDER_WAY
+        locked.save(update_fields=["status"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_check_out(
+    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+) -> PatrolAttendance:
+    """Record that a volunteer left; the time between gives their hours.
+
+    Refused: before check-in, or a second check-out.
+    """
+    locked = _lock_patrol(patrol, actor)
+    _refuse_closed(locked)
+    attendance = _lock_attendance(locked, volunteer)
+    if attendance.checked_in_at is None:
+        raise TransitionError(
+            _("This volunteer has not checked in, so cannot check out."), code="not_checked_in"
+        )
+    if attendance.checked_out_at is not None:
+        raise TransitionError(_("This volunteer has already checked out."), code="already_out")
+    attendance.checked_out_at = max(timezone.now(), attendance.checked_in_at)
+    attendance.save(update_fields=["checked_out_at"])
+    return attendance
+
+
+@transaction.atomic
+def patrol_complete(*, actor: AbstractBaseUser, patrol: Patrol, report: str) -> Patrol:
+    """Close a patrol that has started, with a report of what was seen.
+
+    Volunteers still checked in are checked out at the patrol's end (or now,
+    if earlier), so no attendance is left open.
+    """
+    locked = _lock_patrol(patrol, actor)
+    _refuse_closed(locked)
+    if not report.strip():
+        raise ValidationError({"report": _("Write a short report of what the patrol saw.")})
+    now = timezone.now()
+    if now < locked.starts_at:
+        raise TransitionError(_("A patrol cannot be completed before it starts."), code="not_started")
+    for attendance in locked.attendances.select_for_update().filter(
+        checked_in_at__isnull=False, checked_out_at__isnull=True
+    ):
+        attendance.checked_out_at = max(min(now, locked.ends_at), attendance.checked_in_at)
+        attendance.save(update_fields=["checked_out_at"])
+    locked.status, locked.report = Patrol.Status.DONE, report.strip()
+    locked.save(update_fields=["status", "report"])
+    patrol.refresh_from_db()
+    return patrol
+
+
+@transaction.atomic
+def patrol_cancel(*, actor: AbstractBaseUser, patrol: Patrol, note: str = "") -> Patrol:
+    """Call off a planned patrol; once anyone has checked in it must be completed."""
+    locked = _lock_patrol(patrol, actor)
+    if locked.status != Patrol.Status.PLANNED:
+        raise TransitionError(
+            _("Only a planned patrol can be cancelled; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            code="not_planned",
+        )
+    locked.status = Patrol.Status.CANCELLED
+    if note.strip():
+        locked.report = note.strip()
+    locked.save(update_fields=["status", "report"])
+    patrol.refresh_from_db()
+    return patrol
+
+
+# Tips -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tip_submit(
+    *,
+    actor: AbstractBaseUser,
+    alliance: Alliance,
+    unit: Unit,
+    kind: str,
+    description: str,
+    place: str,
+    received_at: datetime.datetime | None = None,
+    volunteer: Volunteer | None = None,
+    patrol: Patrol | None = None,
+) -> Tip:
+    """Pass a tip on to the officers of a station or beat."""
+    _require(actor, "volunteers.add_tip")
+    require_in_scope(actor, alliance.unit)
+    require_in_scope(actor, unit)
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    if unit.kind not in (Unit.Kind.STATION, Unit.Kind.BEAT):
+        raise ValidationError({"unit": _("Send the tip to a police station or a beat.")})
+    if patrol is not None and patrol.alliance_id != alliance.pk:
+        raise ValidationError({"patrol": _("The patrol must be one of the alliance's.")})
+    if volunteer is not None and not volunteer.memberships.filter(alliance=alliance).exists():
+        raise ValidationError({"volunteer": _("The volunteer must be a member of the alliance.")})
+    tip = Tip(
+        alliance=alliance, unit=unit, kind=kind, description=description.strip(),
+        place=place.strip(), received_at=received_at, volunteer=volunteer, patrol=patrol,
+        created_by=actor,
+    )
+    _full_clean(tip, exclude=["created_by"])
+    tip.save()
+    return tip
+
+
+# Which statuses each tip action may start from.
+TIP_TRANSITIONS: dict[str, frozenset[str]] = {
+    "verify": frozenset({Tip.Status.NEW}),
+    "reject": frozenset({Tip.Status.NEW, Tip.Status.VERIFIED}),
+    "convert": frozenset({Tip.Status.NEW, Tip.Status.VERIFIED}),
+}
+
+
+def _lock_tip(tip: Tip, actor: AbstractBaseUser, action: str) -> Tip:
+    _require(actor, "volunteers.handle_tip")
+    locked = Tip.objects.select_for_update().select_related("unit").get(pk=tip.pk)
+    require_in_scope(actor, locked.unit)
+    if locked.status == Tip.Status.CONVERTED and action == "convert":
+        raise TransitionError(
+            _("This tip has already been converted into a dispute."), code="already_converted"
+        )
+    if locked.status not in TIP_TRANSITIONS[action]:
+        raise TransitionError(
+            _("A tip that is “%(status)s” cannot be changed this way.")
+            % {"status": locked.get_status_display()},
+            code="tip_state",
+        )
+    return locked
+
+
+def _handled(locked: Tip, tip: Tip, *, actor, status: str, note: str) -> Tip:
+    locked.status, locked.handled_by, locked.handled_at = status, actor, timezone.now()
+    locked.handling_note = note.strip()
+    locked.save()
+    tip.refresh_from_db()
+    return tip
+
+
+@transaction.atomic
+def tip_verify(*, actor: AbstractBaseUser, tip: Tip, note: str = "") -> Tip:
+    """An officer confirms a new tip is true."""
+    locked = _lock_tip(tip, actor, "verify")
+    return _handled(locked, tip, actor=actor, status=Tip.Status.VERIFIED, note=note)
+
+
+@transaction.atomic
+def tip_reject(*, actor: AbstractBaseUser, tip: Tip, note: str) -> Tip:
+    """An officer finds a tip unfounded; the reason is recorded."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the tip is rejected.")})
+    locked = _lock_tip(tip, actor, "reject")
+    return _handled(locked, tip, actor=actor, status=Tip.Status.REJECTED, note=note)
+
+
+def tip_station(tip: Tip) -> tuple[Unit, Unit | None]:
+    """The station a tip's dispute is registered at, and its beat if any."""
+    unit = tip.unit
+    if unit.kind == Unit.Kind.BEAT:
+        return unit.parent, unit
+    return unit, None
+
+
+@transaction.atomic
+def tip_convert(
+    *,
+    actor: AbstractBaseUser,
+    tip: Tip,
+    title: str,
+    category: str,
+    parties: Iterable[dispute_services.PartyData],
+    summary: str = "",
+    place: str = "",
+):
+    """Register the dispute a dispute tip reports, in the same transaction,
+    and link the two both ways (tip.dispute / dispute.tip).
+
+    Refused: a tip of another kind, or one already converted or rejected.
+    The dispute service checks the actor, the station and the parties; if it
+    refuses, the tip is left as it was.
+    """
+    locked = _lock_tip(tip, actor, "convert")
+    if locked.kind != Tip.Kind.DISPUTE:
+        raise TransitionError(
+            _("Only a tip about a dispute can become a dispute; this one is “%(kind)s”.")
+            % {"kind": locked.get_kind_display()},
+            code="not_a_dispute_tip",
+        )
+    station, beat = tip_station(locked)
+    dispute = dispute_services.dispute_register(
+        actor=actor, unit=station, beat=beat, title=title, category=category,
+        source=Source.VOLUNTEER_TIP, received_at=locked.received_at,
+        place=place.strip() or locked.place, summary=summary.strip() or locked.description,
+        parties=parties,
+    )
+    locked.dispute = dispute
+    _handled(locked, tip, actor=actor, status=Tip.Status.CONVERTED, note=locked.handling_note)
+    return dispute
+
+
+# Outreach ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outreach_record(
+    *,
+    actor: AbstractBaseUser,
+    alliance: Alliance,
+    date: datetime.date,
+    theme: str,
+    place: str,
+    volunteers: Iterable[Volunteer] = (),
+    households_reached: int = 0,
+    people_reached: int = 0,
+    notes: str = "",
+) -> Outreach:
+    """Log an outreach session; the volunteers must be members of the alliance."""
+    _require(actor, "volunteers.add_outreach")
+    require_in_scope(actor, alliance.unit)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Outreach is logged after it took place.")})
+    volunteers = list(volunteers)
+    members = set(alliance.memberships.values_list("volunteer_id", flat=True))
+    if any(v.pk not in members for v in volunteers):
+        raise ValidationError({"volunteers": _("Only members of the alliance can be listed.")})
+    if people_reached < 0 or households_reached < 0:
+        raise ValidationError({"people_reached": _("Counts cannot be negative.")})
+    outreach = Outreach(
+        alliance=alliance, date=date, theme=theme, place=place.strip(),
+        households_reached=households_reached, people_reached=people_reached,
+        notes=notes.strip(), created_by=actor,
+    )
+    _full_clean(outreach, exclude=["created_by"])
+    outreach.save()
+    outreach.volunteers.set(volunteers)
+    return outreach
+
+
+# Import -----------------------------------------------------------------------------
+
+
+@dataclass
+class VolunteerRow:
+    """One checked row of an imported sheet (see volunteers.imports)."""
+
+    name: str
+    phone: str
+    id_number: str = ""
+    skills: str = ""
+    alliance_id: int | None = None
+    joined_on: datetime.date | None = None
+    role: str = Membership.Role.MEMBER
+    row_number: int | None = None  # the row's line in the sheet, for messages
+
+
+@transaction.atomic
+def volunteers_import(*, actor: AbstractBaseUser, rows: Iterable[VolunteerRow], unit: Unit) -> int:
+    """Register every row's volunteer (and membership), all or none.
+
+    Rows are checked again here: a phone registered since the preview, or any
+    invalid row, rolls the whole import back.
+    """
+    _require(actor, "volunteers.import_volunteers")
+    require_in_scope(actor, unit)
+    created = 0
+    for index, row in enumerate(rows, start=1):
+        try:
+            volunteer = volunteer_save(
+                actor=actor, name=row.name, phone=row.phone, unit=unit,
+                id_number=row.id_number, skills=row.skills,
+            )
+            if row.alliance_id:
+                alliance = Alliance.objects.select_related("unit").get(pk=row.alliance_id)
+                membership_save(
+                    actor=actor, volunteer=volunteer, alliance=alliance,
+                    joined_on=row.joined_on, role=row.role,
+                )
+        except ValidationError as error:
+            messages = "; ".join(error.messages)
+            raise ValidationError(
+                _("Row %(row)s: %(errors)s") % {"row": row.row_number or index, "errors": messages}
+            ) from error
+        created += 1
+    return created
+
+
+def coordinator_users_for(unit: Unit):
+    """Users who may coordinate an alliance of ``unit``: the volunteer
+    coordinators of that unit or of a unit above it."""
+    ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
+    ids = Officer.objects.filter(role=Officer.Role.COORDINATOR).filter(
+        unit__path__in=ancestors
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids)
