@@ -165,10 +165,14 @@ def dispute_create(request):
 
 
 def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
+    # Imported here: the volunteers app builds on disputes, not the other way.
+    from volunteers.selectors import tip_for_dispute
+
     user = request.user
     return render(request, "disputes/detail.html", {
         "nav": "disputes",
         "dispute": dispute,
+        "tip": tip_for_dispute(user=user, dispute=dispute),
         "actions": [(a, Action(a).label) for a in allowed_actions(dispute, user)],
         "revealed": revealed,
         "attachment_form": attachment_form or AttachmentForm(),

@@ -24,6 +24,7 @@ from policing.filters import IncidentFilter
 from policing.forms import IncidentForm, IncidentLinkForm, add_bootstrap_classes
 from policing.models import Officer, Unit
 from policing.validators import mask_phone
+from volunteers.selectors import tips_for_officer_home
 
 HOME_LIST_SIZE = 20
 
@@ -63,7 +64,10 @@ def _officer_work(user) -> dict:
     )
     calls = list(selectors.incident_list(user=user).filter(dispute__isnull=True)[:10])
     _mask_callers(calls)
+    tips = tips_for_officer_home(user=user)
     return {
+        "tips": tips[:HOME_LIST_SIZE],
+        "tips_count": tips.count(),
         "my_cases": my_cases[:HOME_LIST_SIZE],
         "my_cases_count": my_cases.count(),
         "my_follow_ups": follow_ups[:HOME_LIST_SIZE],

@@ -145,6 +145,20 @@ def test_officer_sees_and_converts_tip_of_own_station(client, vw):
     assert t.status == Tip.Status.CONVERTED
     response = client.get(t.get_absolute_url())
     assert t.dispute.reference in response.text and not response.context["can_convert"]
+    # The link the other way: the dispute's page shows the tip it came from.
+    page = client.get(t.dispute.get_absolute_url())
+    assert reverse("volunteers:tip_detail", args=[t.pk]) in page.text
+    assert page.context["tip"] == t
+
+
+def test_officer_home_lists_tips_of_own_station_only(client, vw):
+    t = tip(vw)
+    login(client, vw.w.officer)
+    page = client.get("/")
+    assert reverse("volunteers:tip_detail", args=[t.pk]) in page.text
+    assert page.context["tips_count"] == 1
+    login(client, vw.w.officer2)
+    assert client.get("/").context["tips_count"] == 0
 
 
 def test_convert_without_party_saves_nothing(client, vw):
