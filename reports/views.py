@@ -1,0 +1,351 @@
+"""Pages of the monthly reports and the supervisors' dashboard.
+
+Every report is fetched through a selector (another unit's report is a 404);
+a request goes through ``services.report_request``; the lists behind a count
+are the querysets of ``reports.figures``, further limited to the user's scope.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from disputes.models import Category, Dispute, Track
+from policing.conf import fengqiao
+from policing.models import Incident
+from policing.selectors import scope_q
+from reports import charts, exports, figures, selectors, services
+from reports.filters import ReportFilter
+from reports.forms import ReportRequestForm
+from reports.models import MonthlyReport
+from reports.months import add_months, current_month, format_month
+
+VIEW_PERM = "reports.view_monthlyreport"
+# A page of a report still being made reloads itself (HTTP Refresh header).
+REFRESH_SECONDS = 5
+# Children ranked on the dashboard are computed live, one figures call each;
+# a sub-bureau has at most a dozen or so stations, so this stays cheap.
+MAX_RANKED_CHILDREN = 30
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_list(request):
+    form = ReportRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The report of %(unit)s for %(month)s was requested.")
+                % {"unit": report.unit, "month": format_month(report.month)},
+            )
+            return redirect(report)
+    reports = ReportFilter(
+        request.GET, queryset=selectors.report_list(user=request.user), request=request
+    )
+    page = Paginator(reports.qs, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/list.html",
+        {"nav": "reports", "filter": reports, "page_obj": page, "form": form},
+    )
+
+
+def _breakdowns(data: dict) -> list[tuple]:
+    return [
+        (_("By track"), exports.breakdown_rows(data, "track"), "track"),
+        (_("By category"), exports.breakdown_rows(data, "category"), "category"),
+    ]
+
+
+def _busy(report: MonthlyReport) -> bool:
+    return report.state in (MonthlyReport.State.QUEUED, MonthlyReport.State.RUNNING)
+
+
+def _report_context(report: MonthlyReport) -> dict:
+    data = report.figures or {}
+    return {
+        "report": report,
+        "month": format_month(report.month),
+        "has_figures": report.figures is not None,
+        "summary": exports.summary_rows(data),
+        "breakdowns": _breakdowns(data),
+        "has_change": bool(data.get("change")),
+        "busy": _busy(report),
+    }
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_detail(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    response = render(request, "reports/detail.html", {"nav": "reports", **_report_context(report)})
+    if _busy(report):
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_print(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(request, "reports/print.html", _report_context(report))
+
+
+def _download(report, content: bytes, extension: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    name = exports.filename(report, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _exportable(request, pk) -> MonthlyReport:
+    report = selectors.report_get(user=request.user, pk=pk)
+    if report.figures is None:
+        raise Http404(_("This report has no figures yet."))
+    return report
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_export_csv(request, pk):
+    report = _exportable(request, pk)
+    return _download(report, exports.report_csv(report), "csv", "text/csv; charset=utf-8")
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_export_xlsx(request, pk):
+    report = _exportable(request, pk)
+    return _download(
+        report,
+        exports.report_xlsx(report),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ----------------------------------------------------------- drill-down
+
+
+def _record_filters(request, key: str) -> tuple[str, str]:
+    """The breakdown asked for; only the dispute counts have one."""
+    track, category = request.GET.get("track", ""), request.GET.get("category", "")
+    if (track or category) and key not in figures.BREAKDOWN_FIGURES:
+        raise Http404
+    if track and track not in Track.values and track != exports.NO_TRACK:
+        raise Http404
+    if category and category not in Category.values:
+        raise Http404
+    return track, category
+
+
+def _records(request, report, key: str, track: str, category: str):
+    period = figures.Period(unit=report.unit, month=report.month)
+    if track == exports.NO_TRACK:
+        queryset = figures.records(key, period, category=category).filter(track="")
+    else:
+        queryset = figures.records(key, period, track=track, category=category)
+    # The report is in the user's scope, so are its records; say so anyway.
+    model = queryset.model
+    if model is Dispute:
+        return (
+            queryset.filter(scope_q(request.user))
+            .select_related("unit")
+            .order_by("received_at", "pk")
+        )
+    if model is Incident:
+        return (
+            queryset.filter(scope_q(request.user))
+            .select_related("unit", "dispute")
+            .order_by("received_at", "pk")
+        )
+    return (
+        queryset.filter(scope_q(request.user, "dispute__unit"))
+        .select_related("dispute", "dispute__unit")
+        .order_by("done_at", "pk")
+    )
+
+
+def _snapshot_count(data: dict, key: str, track: str, category: str) -> int | None:
+    if track:
+        entry = (data.get("by_track") or {}).get("" if track == exports.NO_TRACK else track)
+        return (entry or {}).get(key, 0) if data else None
+    if category:
+        return ((data.get("by_category") or {}).get(category) or {}).get(key, 0) if data else None
+    return data.get(key)
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def report_records(request, pk, key):
+    """The records behind one count: the current list, with the snapshot's count
+    beside it and, when they differ, what changed since the snapshot."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    if key not in figures.RECORDS:
+        raise Http404
+    track, category = _record_filters(request, key)
+    queryset = _records(request, report, key, track, category)
+    page = Paginator(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
+    current = page.paginator.count
+    snapshot = _snapshot_count(report.figures or {}, key, track, category)
+    difference = None if snapshot is None else current - snapshot
+    changed = []
+    if queryset.model is Dispute and report.generated_at:
+        changed = list(queryset.filter(updated_at__gt=report.generated_at)[:50])
+    context = {
+        "nav": "reports",
+        "report": report,
+        "month": format_month(report.month),
+        "key": key,
+        "label": exports.LABELS.get(key, key),
+        "kind": queryset.model._meta.model_name,
+        "track_label": _choice_label(Track, track),
+        "category_label": _choice_label(Category, category),
+        "page_obj": page,
+        "snapshot_count": snapshot,
+        "current_count": current,
+        "difference": difference,
+        "more": max(difference or 0, 0),
+        "fewer": max(-(difference or 0), 0),
+        "changed": changed,
+    }
+    return render(request, "reports/records.html", context)
+
+
+def _choice_label(choices, value: str) -> str:
+    if not value:
+        return ""
+    if value == exports.NO_TRACK:
+        return _("Not yet assessed")
+    return str(choices(value).label)
+
+
+# ----------------------------------------------------------- dashboard
+
+
+def _dashboard_unit(request):
+    units = selectors.report_units(user=request.user)
+    chosen = request.GET.get("unit")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        return get_object_or_404(units, pk=int(chosen)), units
+    unit = selectors.default_unit(user=request.user)
+    if unit is not None and not units.filter(pk=unit.pk).exists():
+        unit = units.first()
+    return unit, units
+
+
+def _trend(request, unit, current: datetime.date, now: dict) -> list[dict]:
+    """The last 12 months from stored snapshots, then this month so far."""
+    months = [add_months(current, -n) for n in range(12, 0, -1)]
+    stored = selectors.snapshots(user=request.user, unit=unit, months=months)
+    rows = []
+    for month in months:
+        report = stored.get(month)
+        rows.append({"month": month, "label": format_month(month), "report": report,
+                     "figures": report.figures if report else None})
+    rows.append({"month": current, "label": format_month(current), "report": None,
+                 "figures": now, "so_far": True})
+    for row in rows:
+        data = row["figures"] or {}
+        row["cells"] = [
+            exports.format_value(data.get(key), exports.KINDS[key]) if row["figures"] else None
+            for key in TREND_KEYS
+        ]
+    return rows
+
+
+TREND_KEYS = (
+    "received", "concluded", "resolution_rate", "settlement_rate", "overdue", "backlog",
+    "repeat_call_rate", "satisfaction_rate",
+)
+
+
+def _charts(rows: list[dict]) -> dict:
+    labels = [row["label"][2:] for row in rows]  # "26-03": thirteen fit in a line
+
+    def series(key):
+        return [(row["figures"] or {}).get(key) if row["figures"] else None for row in rows]
+
+    no_data = _("no data")
+    return {
+        "rates": charts.line_chart(
+            title=_("Resolution and settlement rate by month"),
+            desc=_("Resolution rate and settlement rate of the last 12 months and this month "
+                   "so far; months without a report are left blank."),
+            labels=labels,
+            series=[charts.Series(_("Resolution rate"), series("resolution_rate")),
+                    charts.Series(_("Settlement rate"), series("settlement_rate"))],
+            no_data=no_data,
+        ),
+        "counts": charts.bar_chart(
+            title=_("Disputes received and concluded by month"),
+            desc=_("Disputes received and concluded in each of the last 12 months and this "
+                   "month so far; months without a report are left blank."),
+            labels=labels,
+            series=[charts.Series(_("Received"), series("received")),
+                    charts.Series(_("Concluded"), series("concluded"))],
+            no_data=no_data,
+        ),
+    }
+
+
+def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
+    """Child units by resolution rate (no data last), or by overdue count."""
+    children = list(units.filter(parent=unit)[:MAX_RANKED_CHILDREN])
+    rows = []
+    for child in children:
+        data = figures.dispute_figures(figures.Period(unit=child, month=current))
+        rows.append({"unit": child, "figures": data,
+                     "rate_text": exports.format_value(data["resolution_rate"], exports.RATE)})
+    if order == "overdue":
+        rows.sort(key=lambda r: (-r["figures"]["overdue"], r["unit"].path))
+    else:
+        rows.sort(key=lambda r: (r["figures"]["resolution_rate"] is None,
+                                 -(r["figures"]["resolution_rate"] or 0),
+                                 r["figures"]["overdue"], r["unit"].path))
+    return rows
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def dashboard(request):
+    unit, units = _dashboard_unit(request)
+    if unit is None:
+        raise Http404(_("You have no unit to report on."))
+    current = current_month()
+    # This month so far is computed live; earlier months come from snapshots.
+    now = figures.all_figures(figures.Period(unit=unit, month=current))
+    last_month = selectors.figures_of_month(unit=unit, month=add_months(current, -1))
+    last_year = selectors.figures_of_month(unit=unit, month=add_months(current, -12))
+    now["change"] = {
+        "month_on_month": figures.change(now, last_month),
+        "year_on_year": figures.change(now, last_year),
+    }
+    rows = _trend(request, unit, current, now)
+    order = "overdue" if request.GET.get("rank") == "overdue" else "rate"
+    context = {
+        "nav": "reports",
+        "unit": unit,
+        "units": units,
+        "current_label": format_month(current),
+        "summary": exports.summary_rows(now),
+        "breakdowns": _breakdowns(now),
+        "trend": rows,
+        "trend_labels": [exports.LABELS[key] for key in TREND_KEYS],
+        "charts": _charts(rows),
+        "ranking": _ranking(units, unit, current, order),
+        "rank_order": order,
+    }
+    return render(request, "reports/dashboard.html", context)
