@@ -601,11 +601,11 @@ def test_list_query_count_does_not_grow_with_rows(world):
     register(world)
     one, count = _list_queries(client)
     assert count == 1
-    for i in range(29):
+    for i in range(49):
         register(world, title=f"纠纷{i}")
-    thirty, count = _list_queries(client)
-    assert count == 30
-    assert one == thirty
+    fifty, count = _list_queries(client)
+    assert count == 50
+    assert one == fifty
 
 
 def _detail_queries(client, dispute):
