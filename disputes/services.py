@@ -33,6 +33,8 @@ from disputes.models import (
     Track,
 )
 from disputes.workflow import TRANSITIONS, Action, TransitionError, required_permission
+from notifications.models import Notification
+from notifications.services import notify, station_leads
 from policing.conf import fengqiao
 from policing.models import Incident, Unit
 from policing.selectors import require_in_scope
@@ -151,7 +153,7 @@ def dispute_register(
         party = Party(dispute=dispute, **data.__dict__)
         party.full_clean()
         party.save()
-    _event(
+    event = _event(
         dispute,
         kind=DisputeEvent.Kind.REGISTERED,
         actor=actor,
@@ -161,6 +163,7 @@ def dispute_register(
         deadline=None,
         to_officer=dispute.assigned_officer,
     )
+    _notify_event(event, actor)
     if incident is not None:
         incident_link_dispute(incident=incident, dispute=dispute, actor=actor)
     return dispute
@@ -207,7 +210,7 @@ def _transition(
         locked.version = F("version") + 1
         locked.save()
         locked.refresh_from_db()
-        _event(
+        event = _event(
             locked,
             kind=_EVENT_OF[action],
             actor=actor,
@@ -218,8 +221,32 @@ def _transition(
             note=note,
             **extra,
         )
+        _notify_event(event, actor)
     dispute.refresh_from_db()
     return dispute
+
+
+def _notify_event(event: DisputeEvent, actor: AbstractBaseUser) -> None:
+    """Tell whoever must act next: the officer a case is given to, the leads
+    of the station a case is transferred to, the leads who must verify an
+    outcome. Nobody is notified of their own action."""
+    dispute = event.dispute
+    Kind = DisputeEvent.Kind
+    if event.kind in (Kind.REGISTERED, Kind.DISPATCHED):
+        recipients = [dispute.assigned_officer]
+        if event.kind == Kind.DISPATCHED:
+            recipients += list(dispute.co_officers.all())
+        kind = Notification.Kind.CASE_ASSIGNED
+    elif event.kind == Kind.TRANSFERRED:
+        recipients, kind = station_leads(dispute.unit), Notification.Kind.CASE_TRANSFERRED
+    elif event.kind in (Kind.RESOLVED, Kind.FAILED):
+        recipients, kind = station_leads(dispute.unit), Notification.Kind.AWAITING_VERIFICATION
+    else:
+        return
+    notify(
+        recipients=[user for user in recipients if user is not None and user.pk != actor.pk],
+        kind=kind, subject=dispute, unit=dispute.unit, key=f"dispute_event:{event.pk}",
+    )
 
 
 _EVENT_OF = {

@@ -5,7 +5,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from disputes.api import DisputeViewSet, MediatorViewSet
-from policing.api import IncidentViewSet, UnitViewSet
+from notifications.api import NotificationViewSet
+from policing.api import (
+    EnterpriseRequestViewSet,
+    EnterpriseViewSet,
+    EnterpriseVisitViewSet,
+    IncidentViewSet,
+    UnitViewSet,
+)
 from reports.api import ReportViewSet
 from volunteers.api import (
     AllianceViewSet,
@@ -21,11 +28,15 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("disputes", DisputeViewSet, basename="dispute")
 router.register("mediators", MediatorViewSet, basename="mediator")
 router.register("reports", ReportViewSet, basename="report")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("volunteers", VolunteerViewSet, basename="volunteer")
 router.register("patrols", PatrolViewSet, basename="patrol")
 router.register("tips", TipViewSet, basename="tip")
 router.register("outreach", OutreachViewSet, basename="outreach")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("enterprise-visits", EnterpriseVisitViewSet, basename="enterprise-visit")
+router.register("enterprise-requests", EnterpriseRequestViewSet, basename="enterprise-request")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

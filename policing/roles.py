@@ -24,7 +24,22 @@ _VIEW_VOLUNTEERS = [
     "volunteers.view_outreach",
 ]
 _HANDLE_TIPS = ["volunteers.view_tip", "volunteers.handle_tip"]
-_OFFICER = _READ_CORE + _HANDLE_TIPS + [
+# Enterprise visits (issue 4): officers and leads keep the register of their
+# scope, log visits and handle requests; supervisors read.
+_VIEW_ENTERPRISES = [
+    "policing.view_enterprise",
+    "policing.view_enterprisevisit",
+    "policing.view_enterpriserequest",
+]
+_SERVE_ENTERPRISES = _VIEW_ENTERPRISES + [
+    "policing.add_enterprise",
+    "policing.change_enterprise",
+    "policing.add_enterprisevisit",
+    "policing.change_enterprisevisit",
+    "policing.add_enterpriserequest",
+    "policing.change_enterpriserequest",
+]
+_OFFICER = _READ_CORE + _HANDLE_TIPS + _SERVE_ENTERPRISES + [
     "policing.add_incident",
     "policing.change_incident",
     "disputes.add_dispute",
@@ -43,7 +58,7 @@ _LEAD = _OFFICER + [
     "disputes.change_mediator",
     "reports.view_monthlyreport",
 ]
-_SUPERVISOR = _READ_CORE + _VIEW_VOLUNTEERS + [
+_SUPERVISOR = _READ_CORE + _VIEW_VOLUNTEERS + _VIEW_ENTERPRISES + [
     "disputes.verify_dispute",
     "disputes.transfer_dispute",
     "reports.view_monthlyreport",

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "disputes",
     "volunteers",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "policing.context_processors.officer",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -223,6 +225,10 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "volunteers.models.Membership.Role",
         "PartyRoleEnum": "disputes.models.Party.Role",
         "ReportStateEnum": "reports.models.MonthlyReport.State",
+        "EnterpriseIndustryEnum": "policing.models.Enterprise.Industry",
+        "EnterpriseVisitKindEnum": "policing.models.EnterpriseVisit.Kind",
+        "EnterpriseRequestCategoryEnum": "policing.models.EnterpriseRequest.Category",
+        "EnterpriseRequestStatusEnum": "policing.models.EnterpriseRequest.Status",
     },
 }
 
@@ -245,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-reports": {
         "task": "reports.tasks.generate_last_month_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    # Deadlines, follow-ups, short-staffed patrols, enterprise requests due:
+    # hourly, and safe to overlap (each event notifies once).
+    "notification-checks": {
+        "task": "notifications.tasks.run_hourly_checks",
+        "schedule": crontab(minute=5),
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("disputes/", include("disputes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("policing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

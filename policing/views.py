@@ -18,6 +18,7 @@ from disputes import selectors as dispute_selectors
 from disputes import services as dispute_services
 from disputes.models import CONCLUDED_STATUSES, OPEN_STATUSES, Status
 from disputes.workflow import TransitionError
+from notifications import selectors as notification_selectors
 from policing import selectors, services
 from policing.conf import fengqiao
 from policing.filters import IncidentFilter
@@ -41,7 +42,11 @@ def home(request):
     role = officer.role if officer else None
     if request.user.is_superuser and role is None:
         role = Officer.Role.ADMIN
-    context = {"nav": "home", "officer": officer, "role": role, "today": timezone.localdate()}
+    context = {
+        "nav": "home", "officer": officer, "role": role, "today": timezone.localdate(),
+        "digest": notification_selectors.morning_digest(user=request.user),
+        "digest_since": notification_selectors.overnight_start(),
+    }
     if role in (Officer.Role.OFFICER, Officer.Role.STATION_LEAD):
         context.update(_officer_work(request.user))
     if role == Officer.Role.STATION_LEAD:

@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Notification
+from notifications.services import notify
 from policing.models import Unit
 from policing.selectors import require_in_scope
 from reports import figures
@@ -91,16 +93,33 @@ def report_generate(*, report_id: int) -> MonthlyReport:
         "month_on_month": figures.change(data, _earlier(report.unit, add_months(report.month, -1))),
         "year_on_year": figures.change(data, _earlier(report.unit, add_months(report.month, -12))),
     }
-    MonthlyReport.objects.filter(pk=report_id).update(
-        figures=data, generated_at=timezone.now(), state=MonthlyReport.State.DONE, error=""
-    )
-    report.refresh_from_db()
+    with transaction.atomic():
+        MonthlyReport.objects.filter(pk=report_id).update(
+            figures=data, generated_at=timezone.now(), state=MonthlyReport.State.DONE, error=""
+        )
+        report.refresh_from_db()
+        _notify_requester(report, Notification.Kind.REPORT_READY)
     return report
 
 
 def report_fail(*, report_id: int, reason: str) -> None:
     """Mark the latest request failed; the previous figures stay."""
-    MonthlyReport.objects.filter(pk=report_id).update(state=MonthlyReport.State.FAILED, error=reason[:2000])
+    with transaction.atomic():
+        MonthlyReport.objects.filter(pk=report_id).update(
+            state=MonthlyReport.State.FAILED, error=reason[:2000]
+        )
+        report = MonthlyReport.objects.select_related("unit").get(pk=report_id)
+        _notify_requester(report, Notification.Kind.REPORT_FAILED)
+
+
+def _notify_requester(report: MonthlyReport, kind: str) -> None:
+    """Who asked for the report hears how it went (beat's reports have nobody)."""
+    if report.requested_by_id is None:
+        return
+    notify(
+        recipients=[report.requested_by], kind=kind, subject=report, unit=report.unit,
+        key=f"{kind}:{report.pk}:{report.requested_at:%Y%m%d%H%M%S%f}",
+    )
 
 
 def _earlier(unit: Unit, month: datetime.date) -> dict | None:

@@ -32,6 +32,7 @@ from policing import services as ps
 from policing.models import Incident, Officer, Unit
 from policing.roles import group_name, sync_roles
 from seeds import people
+from seeds.enterprises import create_enterprises
 from seeds.mediators import create_mediators
 from seeds.scenarios import AREAS, SCENARIOS, Scenario
 from seeds.units import AREA_CODES, create_units
@@ -130,6 +131,7 @@ class DemoBuilder:
         self.mediators = create_mediators(actor=self.users["admin"], units=self.units)
         disputes = [self._case(case) for case in CASES]
         self._unlinked_calls(disputes)
+        create_enterprises(users=self.users, units=self.units, rng=self.rng)
         return {"users": DEMO_USERS + [("admin", "", "YC", R.ADMIN)], "disputes": disputes}
 
     def _create_users(self) -> dict:

@@ -91,6 +91,11 @@ def _wipe():
     """Remove everything the seed made, so it can run again in one test."""
     from disputes.models import Mediator, PersonalDataAccess, ReferenceCounter
 
+    from policing.models import Enterprise, EnterpriseRequest, EnterpriseVisit
+
+    EnterpriseRequest.objects.all().delete()
+    EnterpriseVisit.objects.all().delete()
+    Enterprise.objects.all().delete()
     Incident.objects.all().delete()
     PersonalDataAccess.objects.all().delete()
     Dispute.objects.all().delete()

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from disputes import services as dispute_services
 from disputes.models import Source
 from disputes.workflow import TransitionError
+from notifications.models import Notification
+from notifications.services import notify, recipients_in_unit
 from policing.models import Officer, Unit
 from policing.selectors import require_in_scope
 from policing.validators import normalise_id_number, normalise_phone
@@ -397,6 +399,14 @@ def tip_submit(
     )
     _full_clean(tip, exclude=["created_by"])
     tip.save()
+    # The officers of the unit it is sent to (and of the station above a beat).
+    notify(
+        recipients=recipients_in_unit(
+            unit, roles=[Officer.Role.OFFICER, Officer.Role.STATION_LEAD], include_above=True
+        ),
+        kind=Notification.Kind.TIP_RECEIVED, subject=tip, unit=unit, key=f"tip:{tip.pk}",
+        label=f"{tip.get_kind_display()} · {tip.place or tip.description[:40]}",
+    )
     return tip
 
 
