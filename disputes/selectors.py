@@ -47,6 +47,7 @@ def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
         "referrals",
         "attachments",
         "incidents",
+        "enterprise_requests__enterprise",
         Prefetch(
             "sessions",
             queryset=MediationSession.objects.prefetch_related(

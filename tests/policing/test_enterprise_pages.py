@@ -277,6 +277,9 @@ def test_convert_a_dispute_request_through_the_page(client, world):
     item.refresh_from_db()
     assert item.dispute == Dispute.objects.get()
     assert item.dispute.summary == item.description
+    # Linked both ways: the dispute's page leads back to the request.
+    page = client.get(item.dispute.get_absolute_url())
+    assert _url("enterprise_request_detail", item.pk) in page.text
 
 
 @pytest.mark.parametrize("name", ["enterprise_request_start", "enterprise_request_resolve",
