@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import OPEN_STATUSES, Category, Dispute, Mediator, Party, RiskLevel, Status, Track
+from policing.filters import YesNoFilter
 from policing.models import Officer
 from policing.selectors import officers_in_scope, unit_list
 
@@ -45,7 +46,7 @@ class DisputeFilter(django_filters.FilterSet):
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = django_filters.ModelChoiceFilter(label=_("Officer"), queryset=_officers)
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     received_after = django_filters.DateFilter(
         label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
     )
@@ -102,7 +103,7 @@ class MediatorFilter(django_filters.FilterSet):
         label=_("Speciality"), choices=Category.choices, field_name="specialities__category",
         distinct=True,
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Mediator

@@ -4,18 +4,36 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from django_filters.widgets import BooleanWidget
+
 from policing.models import Enterprise, EnterpriseRequest, EnterpriseVisit, Incident, Unit
 from policing.selectors import not_visited_q, request_overdue_q
 
+
+
+class AnyYesNoWidget(BooleanWidget):
+    """Any / Yes / No, where django-filter's default offers "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter reading ``true``/``false`` in pages and the API alike."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AnyYesNoWidget)
+        super().__init__(*args, **kwargs)
 
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search",
                                   help_text=_("Call number, caller name or address"))
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Incident.Category.choices)
-    linked = django_filters.BooleanFilter(
+    linked = YesNoFilter(
         label=_("Linked to a case"), field_name="dispute", lookup_expr="isnull", exclude=True
     )
-    is_repeat = django_filters.BooleanFilter(label=_("Repeat call"))
+    is_repeat = YesNoFilter(label=_("Repeat call"))
     received_after = django_filters.DateFilter(
         label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
     )
@@ -58,10 +76,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         label=_("Industry"), choices=Enterprise.Industry.choices
     )
-    hazardous_chemicals = django_filters.BooleanFilter(label=_("Hazardous chemicals"))
-    logistics = django_filters.BooleanFilter(label=_("Logistics or delivery"))
-    foreign_staff = django_filters.BooleanFilter(label=_("Foreign staff"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    hazardous_chemicals = YesNoFilter(label=_("Hazardous chemicals"))
+    logistics = YesNoFilter(label=_("Logistics or delivery"))
+    foreign_staff = YesNoFilter(label=_("Foreign staff"))
+    active = YesNoFilter(label=_("Active"))
     not_visited_days = django_filters.NumberFilter(
         label=_("Not visited for (days)"),
         method="filter_not_visited",
@@ -117,8 +135,8 @@ class EnterpriseRequestFilter(django_filters.FilterSet):
         label=_("Category"), choices=EnterpriseRequest.Category.choices
     )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"))
-    green_channel = django_filters.BooleanFilter(label=_("Green channel"))
-    overdue = django_filters.BooleanFilter(
+    green_channel = YesNoFilter(label=_("Green channel"))
+    overdue = YesNoFilter(
         label=_("Overdue"), method="filter_overdue", help_text=_("Pending and past the due date.")
     )
 

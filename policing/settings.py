@@ -200,6 +200,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "policing.api_support.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
+# Filter bars: an unset choice reads "All" rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fengqiao API",
     "DESCRIPTION": "Community policing: dispute mediation, incidents, units.",

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from policing.filters import YesNoFilter
 from policing.selectors import unit_list
 from volunteers import selectors
 from volunteers.models import Alliance, Outreach, Patrol, Tip, Volunteer
@@ -45,7 +46,7 @@ class AllianceFilter(SubtreeFilterMixin, django_filters.FilterSet):
         label=_("Unit"), queryset=_units, method="filter_subtree",
         help_text=_("This unit and the units below it"),
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Alliance
@@ -61,7 +62,7 @@ class VolunteerFilter(SubtreeFilterMixin, django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=_units, method="filter_subtree"
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Volunteer
@@ -86,7 +87,7 @@ class PatrolFilter(SubtreeFilterMixin, django_filters.FilterSet):
     starts_before = django_filters.DateFilter(
         label=_("Starts to"), field_name="starts_at", lookup_expr="date__lte"
     )
-    understaffed = django_filters.BooleanFilter(
+    understaffed = YesNoFilter(
         label=_("Understaffed"), method="filter_understaffed"
     )
 
