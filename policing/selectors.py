@@ -8,9 +8,11 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -280,3 +282,40 @@ def _median_days(resolved: QuerySet[EnterpriseRequest]) -> float | None:
     middle = list(days[(n - 1) // 2 : n // 2 + 1])
     total = sum(middle, datetime.timedelta())
     return round(total.total_seconds() / len(middle) / 86400, 1)
+
+
+def enterprise_figure_records(
+    *, unit: Unit, start: datetime.date, end: datetime.date
+) -> dict[str, QuerySet]:
+    """The records behind each count of ``enterprise_figures`` (same unit,
+    same days, same filters), as lists the monthly report opens: enterprises,
+    visited, visited_ytd, drilled_ytd, trained_ytd (enterprises) and
+    requests_received, requests_resolved, requests_overdue (requests).
+
+    Not limited to a user: the caller has checked that ``unit`` is in scope.
+    """
+    year_start = datetime.date(end.year, 1, 1)
+    kinds = EnterpriseVisit.Kind
+    enterprises = Enterprise.objects.filter(unit__path__startswith=unit.path, active=True)
+
+    def visited(**filters) -> QuerySet[Enterprise]:
+        # Exists, not a join: an enterprise visited twice is listed once.
+        visits = EnterpriseVisit.objects.filter(enterprise=OuterRef("pk"), **filters)
+        return enterprises.filter(Exists(visits))
+
+    requests = EnterpriseRequest.objects.filter(enterprise__unit__path__startswith=unit.path)
+    return {
+        "enterprises": enterprises,
+        "visited": visited(visited_on__range=(start, end)),
+        "visited_ytd": visited(visited_on__range=(year_start, end)),
+        "drilled_ytd": visited(visited_on__range=(year_start, end), kind=kinds.EMERGENCY_DRILL),
+        "trained_ytd": visited(visited_on__range=(year_start, end), kind=kinds.SECURITY_TRAINING),
+        "requests_received": requests.filter(received_on__range=(start, end)),
+        "requests_resolved": requests.filter(
+            status=EnterpriseRequest.Status.RESOLVED, resolved_at__date__range=(start, end)
+        ),
+        "requests_overdue": requests.filter(
+            Q(received_on__lte=end, due_on__lt=end)
+            & (Q(resolved_at__isnull=True) | Q(resolved_at__date__gt=end))
+        ),
+    }

@@ -16,7 +16,7 @@ from disputes.models import Category, Track
 from reports import figures
 from reports.months import format_month
 
-COUNT, RATE, DAYS = "count", "rate", "days"
+COUNT, RATE, DAYS, HOURS = "count", "rate", "days", "hours"
 
 # The headline figures of DESIGN.md §6, in the order the report shows them.
 SUMMARY = (
@@ -37,12 +37,97 @@ SUMMARY = (
     ("follow_ups_satisfied", gettext_lazy("Follow-ups rated satisfied"), COUNT),
     ("satisfaction_rate", gettext_lazy("Follow-up satisfaction"), RATE),
 )
-KINDS = {key: kind for key, _label, kind in SUMMARY}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of figures from another module: its key in the report's
+    figures, its title, and rows of (figure key, label, kind, drill-down key)."""
+
+    key: str
+    title: str
+    rows: tuple
+
+
+VOLUNTEER_SECTION = Section(
+    figures.VOLUNTEERS,
+    gettext_lazy("Volunteers"),
+    (
+        ("active_volunteers", gettext_lazy("Active volunteers"), COUNT, "active_volunteers"),
+        ("patrols_done", gettext_lazy("Patrols done"), COUNT, "patrols_done"),
+        ("patrol_attendances", gettext_lazy("Patrol attendances (person-times)"), COUNT,
+         "patrol_attendances"),
+        ("patrol_hours", gettext_lazy("Patrol hours"), HOURS, "patrol_attendances"),
+        ("outreach_sessions", gettext_lazy("Outreach sessions"), COUNT, "outreach"),
+        ("outreach_attendances", gettext_lazy("Outreach attendances (person-times)"), COUNT,
+         "outreach_attendances"),
+        ("households_reached", gettext_lazy("Households reached by outreach"), COUNT, "outreach"),
+        ("people_reached", gettext_lazy("People reached by outreach"), COUNT, "outreach"),
+        ("tips_received", gettext_lazy("Tips received"), COUNT, "tips_received"),
+        ("tips_verified", gettext_lazy("Tips found true"), COUNT, "tips_verified"),
+        ("tips_converted", gettext_lazy("Tips converted into disputes"), COUNT, "tips_converted"),
+        ("tips_rejected", gettext_lazy("Tips rejected"), COUNT, "tips_rejected"),
+        ("tips_pending", gettext_lazy("Tips not yet handled"), COUNT, "tips_pending"),
+    ),
+)
+ENTERPRISE_SECTION = Section(
+    figures.ENTERPRISES,
+    gettext_lazy("Enterprises"),
+    (
+        ("enterprises", gettext_lazy("Enterprises in scope"), COUNT, "enterprises"),
+        ("visited", gettext_lazy("Enterprises visited in the month"), COUNT,
+         "enterprises_visited"),
+        ("visited_ytd", gettext_lazy("Enterprises visited since 1 January"), COUNT,
+         "enterprises_visited_ytd"),
+        ("visit_coverage", gettext_lazy("Visit coverage, year to date"), RATE, None),
+        ("drilled_ytd", gettext_lazy("Enterprises with an emergency drill since 1 January"),
+         COUNT, "enterprises_drilled_ytd"),
+        ("drill_coverage", gettext_lazy("Drill coverage, year to date"), RATE, None),
+        ("trained_ytd", gettext_lazy("Enterprises with security training since 1 January"),
+         COUNT, "enterprises_trained_ytd"),
+        ("training_coverage", gettext_lazy("Training coverage, year to date"), RATE, None),
+        ("requests_received", gettext_lazy("Enterprise requests received"), COUNT,
+         "requests_received"),
+        ("requests_resolved", gettext_lazy("Enterprise requests resolved"), COUNT,
+         "requests_resolved"),
+        ("requests_overdue", gettext_lazy("Enterprise requests overdue at the end of the month"),
+         COUNT, "requests_overdue"),
+        ("median_days_to_resolve", gettext_lazy("Median days to resolve a request"), DAYS, None),
+    ),
+)
+SECTIONS = (VOLUNTEER_SECTION, ENTERPRISE_SECTION)
+
+# The section keys differ from the dispute keys, so one table serves all.
+KINDS = {key: kind for key, _label, kind in SUMMARY} | {
+    key: kind for section in SECTIONS for key, _label, kind, _link in section.rows
+}
 LABELS = {key: label for key, label, _kind in SUMMARY}
+SECTION_LABELS = {
+    (section.key, key): label for section in SECTIONS for key, label, _kind, _link in section.rows
+}
+
+
+def _record_labels() -> dict:
+    """The title of each drill-down list: the label of the first row opening it."""
+    labels = dict(LABELS)
+    for section in SECTIONS:
+        for _key, label, _kind, link in section.rows:
+            if link:
+                labels.setdefault(link, label)
+    return labels
+
+
+RECORD_LABELS = _record_labels()
 # For these a rise is bad news: the change is marked as such.
-HIGHER_IS_WORSE = {"median_days", "overdue", "backlog", "repeat_calls", "repeat_call_rate"}
-# More disputes received is neither good nor bad news.
-NEUTRAL = {"received", "incidents_linked", "follow_ups_rated"}
+HIGHER_IS_WORSE = {
+    "median_days", "overdue", "backlog", "repeat_calls", "repeat_call_rate",
+    "requests_overdue", "median_days_to_resolve", "tips_pending",
+}
+# More disputes, calls, tips or requests received is neither good nor bad news.
+NEUTRAL = {
+    "received", "incidents_linked", "follow_ups_rated", "tips_received", "tips_rejected",
+    "requests_received", "enterprises",
+}
 # The value of the ``track`` parameter that opens the cases not yet assessed.
 NO_TRACK = "none"
 
@@ -65,6 +150,7 @@ class Row:
     linked: bool
     month_on_month: Change | None = None
     year_on_year: Change | None = None
+    link: str = ""  # the drill-down key the value opens
 
 
 def format_value(value, kind: str) -> str:
@@ -76,6 +162,8 @@ def format_value(value, kind: str) -> str:
         return _("%(value).1f%%") % {"value": value * 100}
     if kind == DAYS:
         return _("%(value).1f days") % {"value": value}
+    if kind == HOURS:
+        return _("%(value).1f hours") % {"value": value}
     return str(value)
 
 
@@ -87,6 +175,8 @@ def format_change(key: str, diff) -> Change:
         amount = _("%(value).1f points") % {"value": abs(diff) * 100}
     elif kind == DAYS:
         amount = _("%(value).1f days") % {"value": abs(diff)}
+    elif kind == HOURS:
+        amount = _("%(value).1f hours") % {"value": abs(diff)}
     else:
         amount = str(abs(int(diff)))
     if diff == 0:
@@ -103,12 +193,46 @@ def summary_rows(data: dict) -> list[Row]:
     rows = []
     for key, label, kind in SUMMARY:
         value = data.get(key)
-        row = Row(key, str(label), kind, value, format_value(value, kind), key in figures.RECORDS)
+        linked = key in figures.RECORDS
+        row = Row(key, str(label), kind, value, format_value(value, kind), linked,
+                  link=key if linked else "")
         if key in figures.COMPARED:
             row.month_on_month = format_change(key, mom.get(key)) if changes else None
             row.year_on_year = format_change(key, yoy.get(key)) if changes else None
         rows.append(row)
     return rows
+
+
+def section_rows(data: dict, section: Section, allowed=None) -> list[Row]:
+    """The rows of a section with their changes; a value links to its list when
+    it has one and ``allowed`` (the drill-down keys the reader may open, None
+    for all) includes it. A report made before the section existed shows
+    "no data" for each row."""
+    values = data.get(section.key) or {}
+    changes = data.get("change") or {}
+    mom = (changes.get("month_on_month") or {}).get(section.key) or {}
+    yoy = (changes.get("year_on_year") or {}).get(section.key) or {}
+    compared = figures.SECTION_COMPARED[section.key]
+    rows = []
+    for key, label, kind, link in section.rows:
+        value = values.get(key)
+        linked = bool(link) and (allowed is None or link in allowed)
+        row = Row(key, str(label), kind, value, format_value(value, kind), linked,
+                  link=link if linked else "")
+        if key in compared and changes:
+            row.month_on_month = format_change(key, mom.get(key))
+            row.year_on_year = format_change(key, yoy.get(key))
+        rows.append(row)
+    return rows
+
+
+def section_tables(data: dict, allowed=None) -> list[dict]:
+    """Each section as {"key", "title", "rows"} for the pages."""
+    return [
+        {"key": section.key, "title": str(section.title),
+         "rows": section_rows(data, section, allowed)}
+        for section in SECTIONS
+    ]
 
 
 def change_rows(data: dict) -> list[Row]:
@@ -182,19 +306,35 @@ def sections(report) -> list[tuple[str, list[str], list[list]]]:
         ),
         (_("By track"), track_heads, track_rows),
         (_("By category"), category_heads, category_rows),
+        *[
+            (
+                str(section.title),
+                [_("Figure"), _("Value"), _("Month on month"), _("Year on year")],
+                [
+                    _change_line(row, compared=row.key in figures.SECTION_COMPARED[section.key])
+                    for row in section_rows(data, section)
+                ],
+            )
+            for section in SECTIONS
+        ],
         (
             _("Change"),
             [_("Figure"), _("Value"), _("Month on month"), _("Year on year")],
-            [
-                [
-                    row.label,
-                    _cell(row.value, row.kind),
-                    row.month_on_month.text if row.month_on_month else _("no data"),
-                    row.year_on_year.text if row.year_on_year else _("no data"),
-                ]
-                for row in change_rows(data)
-            ],
+            [_change_line(row) for row in change_rows(data)],
         ),
+    ]
+
+
+def _change_line(row: Row, *, compared: bool = True) -> list:
+    """A figure, its value and its changes, for a sheet with change columns
+    (a figure that is not compared, such as a count year to date, has none)."""
+    if not compared:
+        return [row.label, _cell(row.value, row.kind), "", ""]
+    return [
+        row.label,
+        _cell(row.value, row.kind),
+        row.month_on_month.text if row.month_on_month else _("no data"),
+        row.year_on_year.text if row.year_on_year else _("no data"),
     ]
 
 

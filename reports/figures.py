@@ -6,6 +6,10 @@ list it opens cannot disagree about what they mean.
 
 A unit's figures cover the unit and every unit below it. A dispute counts
 for the unit it belongs to now (a transferred case moves with its figures).
+
+The volunteer and enterprise sections come from the owning apps
+(``volunteer_figures``, ``enterprise_figures``); the lists behind their counts
+come from the same apps' ``*_figure_records`` selectors, with the same filters.
 """
 
 import datetime
@@ -32,9 +36,11 @@ from disputes.models import (
     RiskLevel,
     Track,
 )
+from policing import selectors as policing_selectors
 from policing.conf import fengqiao
 from policing.models import Incident, Unit
-from reports.months import month_bounds
+from reports.months import add_months, month_bounds
+from volunteers import selectors as volunteer_selectors
 
 OUTCOME_EVENTS = (DisputeEvent.Kind.RESOLVED, DisputeEvent.Kind.FAILED)
 
@@ -47,6 +53,11 @@ class Period:
     @property
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         return month_bounds(self.month)
+
+    @property
+    def days(self) -> tuple[datetime.date, datetime.date]:
+        """The first and the last day of the month (both included)."""
+        return self.month, add_months(self.month, 1) - datetime.timedelta(days=1)
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -89,8 +100,15 @@ def concluded(period: Period) -> QuerySet[Dispute]:
     """Disputes whose outcome (resolved or unresolved) was recorded in the month,
     annotated with ``outcome`` — the last one recorded in the month."""
     start, end = period.bounds
+    # The indexed look-up of the month's outcome events (event_kind_at_idx)
+    # narrows the disputes first; the per-row subquery then runs only on those
+    # instead of on every dispute of the subtree (issue 6 benchmark).
+    outcome_events = DisputeEvent.objects.filter(
+        kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end
+    ).values("dispute_id")
     return (
         _disputes(period)
+        .filter(pk__in=outcome_events)
         .annotate(outcome=_outcome_in(start, end))
         .filter(outcome__isnull=False)
     )
@@ -189,6 +207,12 @@ BREAKDOWN_FIGURES = ("received", "concluded", "resolved")
 
 
 def records(key: str, period: Period, *, track: str = "", category: str = "") -> QuerySet:
+    """The records behind the count ``key`` (a dispute count may be narrowed
+    to a track or a category; a section's count may not)."""
+    if key in SECTION_RECORDS:
+        if track or category:
+            raise ValueError(key)
+        return section_records(key, period)
     queryset = RECORDS[key](period)
     if track:
         queryset = queryset.filter(track=track)
@@ -298,15 +322,118 @@ COMPARED = (
 )
 
 
+# ----------------------------------------------------- volunteers and enterprises
+
+VOLUNTEERS, ENTERPRISES = "volunteers", "enterprises"
+SECTIONS = (VOLUNTEERS, ENTERPRISES)
+# The figures of the enterprise section kept in the report (the selector also
+# returns the unit and the dates, which a JSON snapshot cannot hold).
+ENTERPRISE_KEYS = (
+    "enterprises", "visited", "visited_ytd", "drilled_ytd", "trained_ytd", "visit_coverage",
+    "drill_coverage", "training_coverage", "requests_received", "requests_resolved",
+    "requests_overdue", "median_days_to_resolve",
+)
+# The counts and rates of each section compared month on month and year on year.
+SECTION_COMPARED = {
+    VOLUNTEERS: (
+        "active_volunteers", "patrols_done", "patrol_attendances", "patrol_hours",
+        "outreach_sessions", "outreach_attendances", "households_reached", "people_reached",
+        "tips_received", "tips_verified", "tips_converted", "tips_rejected",
+    ),
+    ENTERPRISES: (
+        "enterprises", "visited", "visit_coverage", "drill_coverage", "training_coverage",
+        "requests_received", "requests_resolved", "requests_overdue", "median_days_to_resolve",
+    ),
+}
+
+
+def volunteer_section(period: Period) -> dict:
+    """Volunteers, patrols, outreach and tips of the unit's subtree in the month."""
+    start, end = period.days
+    return volunteer_selectors.volunteer_figures(unit=period.unit, start=start, end=end)
+
+
+def enterprise_section(period: Period) -> dict:
+    """Enterprises, visits (coverage year to date) and requests of the subtree."""
+    start, end = period.days
+    data = policing_selectors.enterprise_figures(unit=period.unit, start=start, end=end)
+    return {key: data[key] for key in ENTERPRISE_KEYS}
+
+
+# The lists behind the counts of the sections: drill-down key → (section, key of
+# the count in the section and in the owning app's records, permission to read them).
+# A permission is needed because these lists name volunteers and enterprises,
+# which not everyone who reads the report may see (the owning apps' rule).
+SECTION_RECORDS = {
+    "active_volunteers": (VOLUNTEERS, "active_volunteers", "volunteers.view_volunteer"),
+    "patrols_done": (VOLUNTEERS, "patrols_done", "volunteers.view_patrol"),
+    "patrol_attendances": (VOLUNTEERS, "patrol_attendances", "volunteers.view_patrol"),
+    "outreach": (VOLUNTEERS, "outreach_sessions", "volunteers.view_outreach"),
+    "outreach_attendances": (VOLUNTEERS, "outreach_attendances", "volunteers.view_outreach"),
+    "tips_received": (VOLUNTEERS, "tips_received", "volunteers.view_tip"),
+    "tips_verified": (VOLUNTEERS, "tips_verified", "volunteers.view_tip"),
+    "tips_converted": (VOLUNTEERS, "tips_converted", "volunteers.view_tip"),
+    "tips_rejected": (VOLUNTEERS, "tips_rejected", "volunteers.view_tip"),
+    "tips_pending": (VOLUNTEERS, "tips_pending", "volunteers.view_tip"),
+    "enterprises": (ENTERPRISES, "enterprises", "policing.view_enterprise"),
+    "enterprises_visited": (ENTERPRISES, "visited", "policing.view_enterprise"),
+    "enterprises_visited_ytd": (ENTERPRISES, "visited_ytd", "policing.view_enterprise"),
+    "enterprises_drilled_ytd": (ENTERPRISES, "drilled_ytd", "policing.view_enterprise"),
+    "enterprises_trained_ytd": (ENTERPRISES, "trained_ytd", "policing.view_enterprise"),
+    "requests_received": (ENTERPRISES, "requests_received", "policing.view_enterpriserequest"),
+    "requests_resolved": (ENTERPRISES, "requests_resolved", "policing.view_enterpriserequest"),
+    "requests_overdue": (ENTERPRISES, "requests_overdue", "policing.view_enterpriserequest"),
+}
+RECORD_KEYS = frozenset(RECORDS) | frozenset(SECTION_RECORDS)
+
+
+def section_records(key: str, period: Period) -> QuerySet:
+    section, figure, _perm = SECTION_RECORDS[key]
+    start, end = period.days
+    source = (
+        volunteer_selectors.volunteer_figure_records
+        if section == VOLUNTEERS
+        else policing_selectors.enterprise_figure_records
+    )
+    return source(unit=period.unit, start=start, end=end)[figure]
+
+
+def record_keys_for(user) -> frozenset[str]:
+    """The drill-down lists ``user`` may open (the dispute lists: all of them)."""
+    allowed = {key for key, (_s, _f, perm) in SECTION_RECORDS.items() if user.has_perm(perm)}
+    return frozenset(RECORDS) | frozenset(allowed)
+
+
+def snapshot_count(data: dict, key: str) -> int | None:
+    """The count a stored report holds for a drill-down key; None if it has none."""
+    if key in SECTION_RECORDS:
+        section, figure, _perm = SECTION_RECORDS[key]
+        return (data.get(section) or {}).get(figure)
+    return data.get(key)
+
+
+def _diff(now, then) -> float | None:
+    return None if now is None or then is None else round(now - then, 4)
+
+
 def change(current: dict, earlier: dict | None) -> dict:
-    """Differences for each compared figure; None where either side has no data."""
-    result = {}
-    for key in COMPARED:
-        now, then = current.get(key), (earlier or {}).get(key)
-        result[key] = None if now is None or then is None else round(now - then, 4)
+    """Differences for each compared figure; None where either side has no data.
+
+    A section's differences sit under the section's key; an earlier report
+    without the section (made before it existed) gives None for each."""
+    earlier = earlier or {}
+    result = {key: _diff(current.get(key), earlier.get(key)) for key in COMPARED}
+    for section, keys in SECTION_COMPARED.items():
+        if section not in current:
+            continue
+        now, then = current[section] or {}, earlier.get(section) or {}
+        result[section] = {key: _diff(now.get(key), then.get(key)) for key in keys}
     return result
 
 
 def all_figures(period: Period) -> dict:
-    """The whole report: dispute figures plus those other modules provide."""
-    return dispute_figures(period)
+    """The whole report: dispute figures, and the volunteer and enterprise sections."""
+    data = dispute_figures(period)
+    data[VOLUNTEERS] = volunteer_section(period)
+    data[ENTERPRISES] = enterprise_section(period)
+    return data

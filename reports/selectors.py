@@ -6,10 +6,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from policing.models import Unit
+from disputes.models import Dispute, FollowUp
+from policing.models import Enterprise, EnterpriseRequest, Incident, Unit
 from policing.selectors import scope_q, unit_list, user_unit
 from reports import figures
 from reports.models import MonthlyReport
+from volunteers.models import Outreach, Patrol, PatrolAttendance, Tip, Volunteer
 
 
 def report_list(*, user: AbstractBaseUser) -> QuerySet[MonthlyReport]:
@@ -48,6 +50,42 @@ def figures_of_month(*, unit: Unit, month: datetime.date) -> dict:
         .values_list("figures", flat=True)
         .first()
     )
-    if stored is not None:
-        return stored
-    return figures.dispute_figures(figures.Period(unit=unit, month=month))
+    period = figures.Period(unit=unit, month=month)
+    if stored is None:
+        return figures.all_figures(period)
+    # A snapshot taken before the volunteer and enterprise sections existed.
+    if figures.VOLUNTEERS not in stored:
+        stored[figures.VOLUNTEERS] = figures.volunteer_section(period)
+    if figures.ENTERPRISES not in stored:
+        stored[figures.ENTERPRISES] = figures.enterprise_section(period)
+    return stored
+
+
+# How each kind of record behind a count is limited to the user's scope (the
+# field holding its unit), joined for its list, and ordered.
+RECORD_LISTS = {
+    Dispute: ("unit", ("unit",), ("received_at", "pk")),
+    Incident: ("unit", ("unit", "dispute"), ("received_at", "pk")),
+    FollowUp: ("dispute__unit", ("dispute", "dispute__unit"), ("done_at", "pk")),
+    Volunteer: ("unit", ("unit",), ("name", "pk")),
+    Patrol: ("alliance__unit", ("alliance", "unit"), ("starts_at", "pk")),
+    PatrolAttendance: (
+        "patrol__alliance__unit", ("patrol__alliance", "volunteer"),
+        ("patrol__starts_at", "volunteer__name", "pk"),
+    ),
+    Outreach: ("alliance__unit", ("alliance",), ("date", "pk")),
+    Outreach.volunteers.through: (
+        "outreach__alliance__unit", ("outreach__alliance", "volunteer"),
+        ("outreach__date", "outreach_id", "pk"),
+    ),
+    Tip: ("unit", ("alliance", "unit", "dispute"), ("received_at", "pk")),
+    Enterprise: ("unit", ("unit",), ("name", "pk")),
+    EnterpriseRequest: ("enterprise__unit", ("enterprise__unit",), ("received_on", "pk")),
+}
+
+
+def record_list(*, user: AbstractBaseUser, queryset: QuerySet) -> QuerySet:
+    """The records behind a count (``reports.figures.records``), limited to the
+    user's scope, with what their list shows joined in one query."""
+    field, related, order = RECORD_LISTS[queryset.model]
+    return queryset.filter(scope_q(user, field)).select_related(*related).order_by(*order)

@@ -62,7 +62,7 @@ def report_enqueue(
     *, unit: Unit, month: datetime.date, requested_by: AbstractBaseUser | None = None
 ) -> MonthlyReport:
     """Queue the generation unless a live request for the same report is queued."""
-    from reports.tasks import generate_monthly_report
+    from reports.queue import queue_report_generation
 
     now = timezone.now()
     report, created = _get_or_create(
@@ -75,7 +75,8 @@ def report_enqueue(
         state=MonthlyReport.State.QUEUED, error="", requested_at=now, requested_by=requested_by
     )
     if queued:
-        transaction.on_commit(lambda: generate_monthly_report.delay(report.pk))
+        # A broker outage marks the report failed and raises QueueUnavailable.
+        transaction.on_commit(lambda: queue_report_generation(report.pk))
     report.refresh_from_db()
     return report
 
@@ -131,7 +132,7 @@ def _earlier(unit: Unit, month: datetime.date) -> dict | None:
     )
     if stored is not None:
         return stored
-    return figures.dispute_figures(figures.Period(unit=unit, month=month))
+    return figures.all_figures(figures.Period(unit=unit, month=month))
 
 
 def _test_pause() -> None:

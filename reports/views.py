@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from disputes.models import Category, Dispute, Track
 from policing.conf import fengqiao
-from policing.models import Incident
-from policing.selectors import scope_q
 from reports import charts, exports, figures, selectors, services
 from reports.filters import ReportFilter
 from reports.forms import ReportRequestForm
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
+from reports.queue import QueueUnavailable
 
 VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
@@ -42,6 +41,8 @@ def report_list(request):
             report = services.report_request(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        except QueueUnavailable as error:
+            form.add_error(None, str(error.detail))
         else:
             messages.success(
                 request,
@@ -71,7 +72,7 @@ def _busy(report: MonthlyReport) -> bool:
     return report.state in (MonthlyReport.State.QUEUED, MonthlyReport.State.RUNNING)
 
 
-def _report_context(report: MonthlyReport) -> dict:
+def _report_context(report: MonthlyReport, user) -> dict:
     data = report.figures or {}
     return {
         "report": report,
@@ -79,6 +80,7 @@ def _report_context(report: MonthlyReport) -> dict:
         "has_figures": report.figures is not None,
         "summary": exports.summary_rows(data),
         "breakdowns": _breakdowns(data),
+        "sections": exports.section_tables(data, figures.record_keys_for(user)),
         "has_change": bool(data.get("change")),
         "busy": _busy(report),
     }
@@ -88,7 +90,8 @@ def _report_context(report: MonthlyReport) -> dict:
 @permission_required(VIEW_PERM, raise_exception=True)
 def report_detail(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    response = render(request, "reports/detail.html", {"nav": "reports", **_report_context(report)})
+    context = {"nav": "reports", **_report_context(report, request.user)}
+    response = render(request, "reports/detail.html", context)
     if _busy(report):
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
@@ -98,7 +101,7 @@ def report_detail(request, pk):
 @permission_required(VIEW_PERM, raise_exception=True)
 def report_print(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    return render(request, "reports/print.html", _report_context(report))
+    return render(request, "reports/print.html", _report_context(report, request.user))
 
 
 def _download(report, content: bytes, extension: str, content_type: str) -> HttpResponse:
@@ -156,24 +159,7 @@ def _records(request, report, key: str, track: str, category: str):
     else:
         queryset = figures.records(key, period, track=track, category=category)
     # The report is in the user's scope, so are its records; say so anyway.
-    model = queryset.model
-    if model is Dispute:
-        return (
-            queryset.filter(scope_q(request.user))
-            .select_related("unit")
-            .order_by("received_at", "pk")
-        )
-    if model is Incident:
-        return (
-            queryset.filter(scope_q(request.user))
-            .select_related("unit", "dispute")
-            .order_by("received_at", "pk")
-        )
-    return (
-        queryset.filter(scope_q(request.user, "dispute__unit"))
-        .select_related("dispute", "dispute__unit")
-        .order_by("done_at", "pk")
-    )
+    return selectors.record_list(user=request.user, queryset=queryset)
 
 
 def _snapshot_count(data: dict, key: str, track: str, category: str) -> int | None:
@@ -182,7 +168,7 @@ def _snapshot_count(data: dict, key: str, track: str, category: str) -> int | No
         return (entry or {}).get(key, 0) if data else None
     if category:
         return ((data.get("by_category") or {}).get(category) or {}).get(key, 0) if data else None
-    return data.get(key)
+    return figures.snapshot_count(data, key)
 
 
 @login_required
@@ -191,8 +177,11 @@ def report_records(request, pk, key):
     """The records behind one count: the current list, with the snapshot's count
     beside it and, when they differ, what changed since the snapshot."""
     report = selectors.report_get(user=request.user, pk=pk)
-    if key not in figures.RECORDS:
+    if key not in figures.RECORD_KEYS:
         raise Http404
+    if key not in figures.record_keys_for(request.user):
+        # Lists of volunteers and enterprises follow their own apps' permissions.
+        raise PermissionDenied(_("You are not allowed to see these records."))
     track, category = _record_filters(request, key)
     queryset = _records(request, report, key, track, category)
     page = Paginator(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
@@ -207,7 +196,7 @@ def report_records(request, pk, key):
         "report": report,
         "month": format_month(report.month),
         "key": key,
-        "label": exports.LABELS.get(key, key),
+        "label": exports.RECORD_LABELS.get(key, key),
         "kind": queryset.model._meta.model_name,
         "track_label": _choice_label(Track, track),
         "category_label": _choice_label(Category, category),
@@ -263,12 +252,31 @@ def _trend(request, unit, current: datetime.date, now: dict) -> list[dict]:
             exports.format_value(data.get(key), exports.KINDS[key]) if row["figures"] else None
             for key in TREND_KEYS
         ]
+        # A snapshot made before the sections existed shows "no data" there.
+        row["section_cells"] = [
+            exports.format_value((data.get(section) or {}).get(key), exports.KINDS[key])
+            for section, key in TREND_SECTION_KEYS
+        ]
     return rows
 
 
 TREND_KEYS = (
     "received", "concluded", "resolution_rate", "settlement_rate", "overdue", "backlog",
     "repeat_call_rate", "satisfaction_rate",
+)
+# The volunteer and enterprise figures of the 12-month table: (section, key).
+TREND_SECTION_KEYS = (
+    (figures.VOLUNTEERS, "patrols_done"),
+    (figures.VOLUNTEERS, "patrol_attendances"),
+    (figures.VOLUNTEERS, "patrol_hours"),
+    (figures.VOLUNTEERS, "outreach_attendances"),
+    (figures.VOLUNTEERS, "tips_received"),
+    (figures.VOLUNTEERS, "tips_converted"),
+    (figures.ENTERPRISES, "visited"),
+    (figures.ENTERPRISES, "visit_coverage"),
+    (figures.ENTERPRISES, "requests_received"),
+    (figures.ENTERPRISES, "requests_resolved"),
+    (figures.ENTERPRISES, "requests_overdue"),
 )
 
 
@@ -342,8 +350,10 @@ def dashboard(request):
         "current_label": format_month(current),
         "summary": exports.summary_rows(now),
         "breakdowns": _breakdowns(now),
+        "sections": exports.section_tables(now),
         "trend": rows,
         "trend_labels": [exports.LABELS[key] for key in TREND_KEYS],
+        "trend_section_labels": [exports.SECTION_LABELS[pair] for pair in TREND_SECTION_KEYS],
         "charts": _charts(rows),
         "ranking": _ranking(units, unit, current, order),
         "rank_order": order,

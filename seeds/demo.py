@@ -35,7 +35,8 @@ from seeds import people
 from seeds.enterprises import create_enterprises
 from seeds.mediators import create_mediators
 from seeds.scenarios import AREAS, SCENARIOS, Scenario
-from seeds.units import AREA_CODES, create_units
+from seeds.demo_volunteers import build_volunteers
+from seeds.units import AREA_CODES, create_units, create_wenzhou
 
 PASSWORD = "demo12345"
 R = Officer.Role
@@ -107,6 +108,21 @@ CASES = [
     Case("DT-HDQ", "in_mediation", JNT, "high", 40),
     Case("FN-YZ", "registered", IMM, "", 0.3),
 ]
+# Older cases of 亭湖, spread over the last six months so that the stored
+# monthly reports show a trend.
+HISTORY = [
+    Case(station, fate, track, risk, age)
+    for age, station, fate, track, risk in [
+        (38, "TH-DC", "closed", PRO, "low"), (46, "TH-WX", "closed", IMM, "low"),
+        (52, "TH-XY", "closed", JNT, "medium"), (64, "TH-DC", "closed", IMM, "low"),
+        (75, "TH-WX", "closed_unresolved", JNT, "medium"), (83, "TH-DC", "closed", ONL, "low"),
+        (95, "TH-XY", "closed", IMM, "high"), (104, "TH-DC", "closed", PRO, "medium"),
+        (112, "TH-WX", "closed", IMM, "low"), (124, "TH-DC", "in_mediation", JNT, "medium"),
+        (133, "TH-XY", "closed", ONL, "low"), (141, "TH-DC", "closed", IMM, "low"),
+        (152, "TH-WX", "closed", JNT, "high"), (160, "TH-DC", "closed_unresolved", PRO, "low"),
+        (168, "TH-DC", "closed", IMM, "low"), (176, "TH-XY", "closed", PRO, "medium"),
+    ]
+]
 
 OTHER_SOURCES = [Source.WALK_IN, Source.WALK_IN, Source.GRID_WORKER, Source.VOLUNTEER_TIP]
 _EVENTS_HAVE_DEADLINE = any(f.name == "deadline" for f in DisputeEvent._meta.concrete_fields)
@@ -127,12 +143,30 @@ class DemoBuilder:
     def build(self) -> dict:
         sync_roles()
         self.units = create_units()
+        create_wenzhou(self.units)
         self.users = self._create_users()
         self.mediators = create_mediators(actor=self.users["admin"], units=self.units)
         disputes = [self._case(case) for case in CASES]
         self._unlinked_calls(disputes)
+        disputes += [self._case(case) for case in HISTORY]
         create_enterprises(users=self.users, units=self.units, rng=self.rng)
+        build_volunteers(users=self.users, units=self.units, rng=self.rng)
+        self._reports()
         return {"users": DEMO_USERS + [("admin", "", "YC", R.ADMIN)], "disputes": disputes}
+
+    def _reports(self) -> None:
+        """Stored reports of the last six months for 亭湖分局 and its stations,
+        oldest first (each compares with the one before). Queued through the
+        service; with no broker the task runs in process after the commit."""
+        from reports.months import add_months, current_month
+        from reports.services import report_enqueue
+
+        codes = ["TH", "TH-DC", "TH-WX", "TH-XY"]
+        for n in range(6, 0, -1):
+            month = add_months(current_month(), -n)
+            for code in codes:
+                report_enqueue(unit=self.units[code], month=month,
+                               requested_by=self.users["supervisor"])
 
     def _create_users(self) -> dict:
         User = get_user_model()

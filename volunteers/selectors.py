@@ -302,3 +302,38 @@ def volunteer_figures(
         "tips_rejected": tip_counts["rejected"],
         "tips_pending": tip_counts["pending"],
     }
+
+
+def volunteer_figure_records(
+    *, unit: Unit, start: datetime.date, end: datetime.date
+) -> dict[str, QuerySet]:
+    """The records behind each count of ``volunteer_figures`` for ``unit`` and
+    everything below it, days ``start``..``end`` inclusive: the same filters,
+    as lists (the monthly report opens them). Keyed like the figures:
+    active_volunteers, patrols_done, patrol_attendances, outreach_sessions,
+    outreach_attendances (rows of outreach × volunteer), tips_received,
+    tips_verified, tips_converted, tips_rejected, tips_pending.
+
+    Not limited to a user: the caller has checked that ``unit`` is in scope.
+    """
+    units = Unit.objects.filter(path__startswith=unit.path)
+    low, high = local_day_bounds(start, end)
+    patrols = Patrol.objects.filter(alliance__unit__in=units, starts_at__gte=low, starts_at__lt=high)
+    outreach = Outreach.objects.filter(alliance__unit__in=units, date__gte=start, date__lte=end)
+    tips = Tip.objects.filter(unit__in=units, received_at__gte=low, received_at__lt=high)
+    S = Tip.Status
+    return {
+        "active_volunteers": Volunteer.objects.filter(active=True, unit__in=units),
+        "patrols_done": patrols.filter(status=Patrol.Status.DONE),
+        "patrol_attendances": PatrolAttendance.objects.filter(
+            patrol__alliance__unit__in=units, patrol__starts_at__gte=low,
+            patrol__starts_at__lt=high, checked_in_at__isnull=False,
+        ),
+        "outreach_sessions": outreach,
+        "outreach_attendances": Outreach.volunteers.through.objects.filter(outreach__in=outreach),
+        "tips_received": tips,
+        "tips_verified": tips.filter(status__in=[S.VERIFIED, S.CONVERTED]),
+        "tips_converted": tips.filter(status=S.CONVERTED),
+        "tips_rejected": tips.filter(status=S.REJECTED),
+        "tips_pending": tips.filter(status=S.NEW),
+    }

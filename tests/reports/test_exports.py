@@ -23,7 +23,7 @@ def test_csv_has_a_bom_the_header_and_every_section(client, report, march_data):
     assert header["Unit"] == "东城派出所"
     assert header["Month"] == "2026-03"
     titles = [row[0] for row in rows if len(row) == 1]
-    assert titles == ["Summary", "By track", "By category", "Change"]
+    assert titles == ["Summary", "By track", "By category", "Volunteers", "Enterprises", "Change"]
     values = {row[0]: row[1] for row in rows if len(row) == 2}
     assert values["Received"] == "3"
     assert values["Resolution rate"] == "50.0%"
@@ -42,7 +42,9 @@ def test_xlsx_opens_with_one_sheet_per_section(client, report, march_data):  # n
     response = client.get(reverse("reports:export_xlsx", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Summary", "By track", "By category", "Change"]
+    assert workbook.sheetnames == [
+        "Summary", "By track", "By category", "Volunteers", "Enterprises", "Change"
+    ]
     sheet = workbook["Summary"]
     assert sheet["A2"].value == "Unit" and sheet["B2"].value == "东城派出所"
     assert sheet["A3"].value == "Month" and sheet["B3"].value == "2026-03"
@@ -59,7 +61,7 @@ def test_xlsx_labels_follow_the_users_language(client, report, march_data):  # n
         response = client.get(reverse("reports:export_xlsx", args=[report.pk]),
                               HTTP_ACCEPT_LANGUAGE="zh-hans")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 4
+    assert len(workbook.sheetnames) == 6
 
 
 def test_export_of_other_station_is_404(client, report, march_data):  # noqa: F811

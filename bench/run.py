@@ -1,0 +1,269 @@
+"""Benchmark: the pages a bureau uses most, over real HTTP, at city or province volume.
+
+    .venv/bin/python bench/run.py [--scale province|city] [--runs 30] [--workers 3]
+
+It uses the PostgreSQL database ``fengqiao_bench_<scale>`` on 127.0.0.1 (or
+--database-url / $BENCH_DATABASE_URL); an empty database is migrated and
+seeded first with ``manage.py seed --scale <scale>``. The app is served by
+gunicorn on a free loopback port with the demo settings (DEBUG off); the
+script signs in as each demo role with the login form (cookie jar + CSRF),
+then times each page ``--runs`` times after a warm-up and reports the median
+and the 95th percentile. Each page is also run once in this process with
+django.test.Client under CaptureQueriesContext for its SQL query count. The
+city bureau's monthly report of last month is timed with report_generate.
+
+The table is printed and written to bench/results/<timestamp>.md (ignored
+by git). Nothing leaves 127.0.0.1; every loop is bounded.
+"""
+
+import argparse
+import datetime
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+PASSWORD = "demo12345"
+ROLES = ["officer", "lead", "coordinator", "supervisor", "admin"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["city", "province", "tiny"], default="province")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    args.runs = max(1, min(args.runs, 500))
+    args.database_url = args.database_url or (
+        f"postgres://postgres@127.0.0.1:5432/fengqiao_bench_{args.scale}"
+    )
+    return args
+
+
+def environment(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url, FENGQIAO_DEMO="1", DJANGO_DEBUG="0",
+        DJANGO_SETTINGS_MODULE="policing.settings", PYTHONPATH=str(ROOT),
+    )
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def ensure_database(args, env) -> None:
+    """Create, migrate and seed the database when it has no units yet."""
+    name = urllib.parse.urlparse(args.database_url).path.lstrip("/")
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+                   capture_output=True, check=False)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env,
+                   check=True)
+    started = time.monotonic()
+    done = subprocess.run(
+        [PYTHON, "manage.py", "seed", "--scale", args.scale, "--seed", str(args.seed),
+         "--if-empty"], cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    if "nothing seeded" not in done.stdout:
+        print(done.stdout)
+        print(f"seeded {args.scale} in {time.monotonic() - started:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env, workers: int):
+    port = free_port()
+    server = subprocess.Popen(
+        [GUNICORN, "policing.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):  # at most 30 s
+        try:
+            urllib.request.urlopen(f"{base}/login/", timeout=2).read()
+            return server, base
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+class Browser:
+    """One signed-in user: a cookie jar and the login form's CSRF token."""
+
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.opener.open(f"{base}/login/", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(f"{base}/login/", data=data,
+                                         headers={"Referer": f"{base}/login/"})
+        answer = self.opener.open(request, timeout=30)
+        if "/login/" in answer.geturl():
+            raise SystemExit(f"could not sign in as {username}")
+
+    def get(self, path: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        with self.opener.open(f"{self.base}{path}", timeout=60) as answer:
+            answer.read()
+            status = answer.status
+        return status, (time.perf_counter() - started) * 1000
+
+
+def pages(sample: dict) -> list[tuple[str, str, str]]:
+    """(label, role, path) of every timed page."""
+    return [
+        ("dispute list", "supervisor", "/disputes/"),
+        ("dispute list, whole province (admin)", "admin", "/disputes/"),
+        ("dispute list: status + track", "supervisor", "/disputes/?status=in_mediation&track=joint"),
+        ("dispute list: overdue", "supervisor", "/disputes/?overdue=true"),
+        ("dispute list: search", "supervisor", f"/disputes/?q={urllib.parse.quote(sample['q'])}"),
+        ("dispute detail", "supervisor", f"/disputes/{sample['dispute']}/"),
+        ("API dispute list", "supervisor", "/api/disputes/"),
+        ("API dispute list (admin)", "admin", "/api/disputes/"),
+        *[(f"home ({role})", role, "/") for role in ROLES],
+        ("reports dashboard", "supervisor", "/reports/dashboard/"),
+    ]
+
+
+def django_setup(env):
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def sample_records() -> dict:
+    from disputes.models import Dispute, Party
+    from policing.models import Unit
+
+    tinghu = Unit.objects.get(code="TH")
+    dispute = (
+        Dispute.objects.filter(unit__path__startswith=tinghu.path, status="closed")
+        .order_by("-received_at").values_list("pk", flat=True).first()
+    )
+    name = Party.objects.filter(dispute_id=dispute).values_list("name", flat=True).first()
+    return {"dispute": dispute, "q": name}
+
+
+def query_counts(page_list) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLES)}
+    for label, role, path in page_list:
+        client = Client()
+        client.force_login(users[role])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path, HTTP_HOST="127.0.0.1")
+        counts[label] = len(queries)
+    return counts
+
+
+def time_report() -> tuple[float, str]:
+    from policing.models import Unit
+    from reports.models import MonthlyReport
+    from reports.months import add_months, current_month
+    from reports.services import report_generate
+
+    city = Unit.objects.get(code="YC")
+    month = add_months(current_month(), -1)
+    report, _ = MonthlyReport.objects.get_or_create(
+        unit=city, month=month, defaults={"requested_at": datetime.datetime.now(datetime.UTC)}
+    )
+    started = time.perf_counter()
+    report = report_generate(report_id=report.pk)
+    seconds = time.perf_counter() - started
+    figures = report.figures or {}
+    summary = (f"received {figures.get('received')}, resolution rate "
+               f"{figures.get('resolution_rate')}, overdue {figures.get('overdue')}")
+    return seconds, summary
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    args = parse_args()
+    env = environment(args.database_url)
+    ensure_database(args, env)
+    django_setup(env)
+    sample = sample_records()
+    page_list = pages(sample)
+    counts = query_counts(page_list)
+    server, base = start_server(env, args.workers)
+    rows = []
+    try:
+        browsers = {role: Browser(base, role) for role in ROLES}
+        for label, role, path in page_list:
+            browser = browsers[role]
+            for _ in range(args.warmup):
+                browser.get(path)
+            times, statuses = [], set()
+            for _ in range(args.runs):
+                status, ms = browser.get(path)
+                times.append(ms)
+                statuses.add(status)
+            rows.append((label, role, statistics.median(times), percentile(times, 0.95),
+                         counts[label], ",".join(map(str, sorted(statuses)))))
+            print(f"  {label:<40} {rows[-1][2]:8.1f} {rows[-1][3]:8.1f}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report_seconds, report_summary = time_report()
+    write_table(args, rows, report_seconds, report_summary)
+
+
+def write_table(args, rows, report_seconds: float, report_summary: str) -> None:
+    from disputes.models import Dispute
+
+    approx = Dispute.objects.count()
+    lines = [
+        f"# Benchmark {datetime.datetime.now():%Y-%m-%d %H:%M} — scale {args.scale}, "
+        f"{approx:,} disputes, gunicorn {args.workers} workers, {args.runs} runs per page",
+        "",
+        "| page | as | median ms | p95 ms | queries | HTTP |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for label, role, median, p95, queries, status in rows:
+        lines.append(f"| {label} | {role} | {median:.1f} | {p95:.1f} | {queries} | {status} |")
+    lines += ["", f"Monthly report of the city bureau (YC), last month: {report_seconds:.2f} s "
+                  f"({report_summary})."]
+    text = "\n".join(lines)
+    print(text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{args.scale}.md"
+    path.write_text(text + "\n")
+    print(f"written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
