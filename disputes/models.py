@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policing.models import Unit
 from policing.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
@@ -77,6 +78,7 @@ class Mediator(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="mediators")
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mediator")
@@ -97,6 +99,7 @@ class Mediator(models.Model):
 class MediatorSpeciality(models.Model):
     mediator = models.ForeignKey(Mediator, on_delete=models.CASCADE, related_name="specialities")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("speciality")
@@ -177,6 +180,9 @@ class Dispute(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every transition; a form posted with an older value is stale.
     version = models.PositiveIntegerField(default=1)
+    # The version counter is bumped with F() on every transition; it is a lock
+    # token, not audit data, and an F() value cannot be copied into a history row.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("dispute")
@@ -238,6 +244,7 @@ class Party(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("party")
@@ -302,6 +309,7 @@ class MediationSession(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mediation session")
@@ -326,6 +334,7 @@ class Agreement(models.Model):
         _("performance"), max_length=20, choices=Performance.choices, default=Performance.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("agreement")
@@ -376,6 +385,7 @@ class FollowUp(models.Model):
         _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")
@@ -429,6 +439,7 @@ class Referral(models.Model):
     answer = models.TextField(_("their answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("referral")
@@ -463,6 +474,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")

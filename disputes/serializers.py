@@ -26,7 +26,11 @@ from disputes.models import (
 )
 from disputes.selectors import mediator_list
 from disputes.workflow import allowed_actions
-from policing.api_support import PositionalErrorsListSerializer, ScopedPrimaryKeyRelatedField
+from policing.api_support import (
+    BlankChoicesMixin,
+    PositionalErrorsListSerializer,
+    ScopedPrimaryKeyRelatedField,
+)
 from policing.models import Incident, Unit
 from policing.selectors import (
     beats_in_scope,
@@ -150,7 +154,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(BlankChoicesMixin, serializers.ModelSerializer):
     officer = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -208,7 +212,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(BlankChoicesMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = UserRefSerializer(read_only=True)
     from_unit = UnitRefSerializer(read_only=True, allow_null=True)
@@ -249,7 +253,7 @@ class IncidentRefSerializer(serializers.ModelSerializer):
         return mask_phone(incident.caller_phone)
 
 
-class DisputeListSerializer(serializers.ModelSerializer):
+class DisputeListSerializer(BlankChoicesMixin, serializers.ModelSerializer):
     """One row of the list: only the dispute's own columns and the relations
     dispute_list already joins, so the list costs the same at any length."""
 

@@ -111,3 +111,40 @@ class EnterpriseRequestAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "resolution", "resolved_at", "handled_by", "dispute"]
     autocomplete_fields = ["enterprise", "visit"]
     list_select_related = ["enterprise"]
+
+
+# Change history (issue 7): every domain record's history is browsable here and
+# can be neither edited nor deleted; personal fields stay out of the pages.
+class HistoryAdmin(admin.ModelAdmin):
+    list_display = ["history_date", "history_type", "history_user", "__str__"]
+    list_filter = ["history_type"]
+    list_select_related = ["history_user"]
+    ordering = ["-history_date", "-history_id"]
+
+    def get_exclude(self, request, obj=None):
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if f.name == "id_number" or "phone" in f.name
+        ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _register_history_admins() -> None:
+    from simple_history.models import registered_models
+
+    for model in registered_models.values():
+        history_model = model.history.model
+        if not admin.site.is_registered(history_model):
+            admin.site.register(history_model, HistoryAdmin)
+
+
+_register_history_admins()

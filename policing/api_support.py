@@ -100,3 +100,19 @@ class PositionalErrorsListSerializer(serializers.ListSerializer):
                     [detail.get(index, {}) for index in range(len(data))]
                 ) from exc
             raise
+
+
+class BlankChoicesMixin:
+    """Read-only choice fields of ``blank=True`` model fields may be "".
+
+    DRF drops ``allow_blank`` from fields listed in ``read_only_fields``, so the
+    schema's enum would leave "" out while the API answers it (a case not yet
+    assessed has no track). Keeping it puts "" into the schema's enum.
+    """
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choices = bool(kwargs.get("allow_blank") and kwargs.get("choices"))
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choices:
+            kwargs["allow_blank"] = True
+        return kwargs

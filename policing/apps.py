@@ -14,3 +14,8 @@ class PolicingConfig(AppConfig):
         # Permissions are created app by app after migrate; resyncing the role
         # groups after each app is cheap and lets the last one win.
         post_migrate.connect(sync_roles, dispatch_uid="policing.sync_roles")
+
+        from policing import accounts, logmask
+
+        logmask.install_record_factory()
+        accounts.connect_signals()

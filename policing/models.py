@@ -4,6 +4,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policing.validators import mask_phone, validate_credit_code, validate_phone
 
@@ -39,11 +40,15 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["path"]
+        # Not about units as such: the one permission of the change history of
+        # every record (policing.history), given to leads and supervisors.
+        permissions = [("view_history", _("Can view the change history of records"))]
         indexes = [
             models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["path"], name="unit_path_sort_idx"),
@@ -97,6 +102,7 @@ class Officer(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("officer")
@@ -156,6 +162,7 @@ class Incident(models.Model):
         help_text=_("The linked dispute already had an earlier call."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("incident")
@@ -220,6 +227,7 @@ class Enterprise(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enterprise")
@@ -261,6 +269,7 @@ class EnterpriseVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enterprise visit")
@@ -343,6 +352,7 @@ class EnterpriseRequest(models.Model):
         related_name="enterprise_requests",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enterprise request")

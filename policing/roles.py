@@ -57,11 +57,13 @@ _LEAD = _OFFICER + [
     "disputes.add_mediator",
     "disputes.change_mediator",
     "reports.view_monthlyreport",
+    "policing.view_history",
 ]
 _SUPERVISOR = _READ_CORE + _VIEW_VOLUNTEERS + _VIEW_ENTERPRISES + [
     "disputes.verify_dispute",
     "disputes.transfer_dispute",
     "reports.view_monthlyreport",
+    "policing.view_history",
 ]
 _COORDINATOR = ["policing.view_unit"] + _VIEW_VOLUNTEERS + [
     "volunteers.add_alliance",

@@ -1,14 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policing import views
+from policing import history_views, views
+
+# Swagger UI (served from drf-spectacular-sidecar, no CDN) sets inline styles and
+# data: images; only this page relaxes the style policy, scripts stay 'self'.
+api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("policing.account_urls")),
+    path("history/<slug:kind>/<int:pk>/", history_views.history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policing.page_urls")),
     path("disputes/", include("disputes.urls")),
@@ -17,6 +26,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/", include("policing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage outside a view is a 503 too (policing/middleware_db.py).
+handler500 = "policing.middleware_db.server_error"

@@ -94,6 +94,27 @@ def dispute(world):
 
 def login(client, user):
     client.force_login(user)
+    verify_second_factor(client, user)
+    return client
+
+
+def verify_second_factor(client, user):
+    """Supervisors and admins must confirm a TOTP code after the password
+    (policing.accounts); mark this test session as confirmed, as the verify page
+    would, so tests of other features can use them directly."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from policing.accounts import needs_second_factor
+
+    if not needs_second_factor(user):
+        return client
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

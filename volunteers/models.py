@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policing.models import Unit
 from policing.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
@@ -39,6 +40,7 @@ class Alliance(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("alliance")
@@ -72,6 +74,7 @@ class Volunteer(models.Model):
         Alliance, through="Membership", related_name="volunteers", verbose_name=_("alliances")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("volunteer")
@@ -111,6 +114,7 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -161,6 +165,7 @@ class Patrol(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("patrol")
@@ -202,6 +207,7 @@ class PatrolAttendance(models.Model):
     signed_up_at = models.DateTimeField(_("signed up at"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("patrol attendance")
@@ -301,6 +307,7 @@ class Tip(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tip")
@@ -351,6 +358,7 @@ class Outreach(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("outreach")
