@@ -1,6 +1,7 @@
 """FilterSets shared by the dispute pages and the API."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -74,6 +75,27 @@ class DisputeFilter(django_filters.FilterSet):
     class Meta:
         model = Dispute
         fields = ["q", "status", "track", "category", "risk_level", "unit", "assigned_officer"]
+
+    # A bureau's scope may hold thousands of officers: the officer list is
+    # offered once a unit narrows it, or when it is short anyway.
+    OFFICER_CHOICES_MAX = 200
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self._narrow_officer_choices()
+
+    def _narrow_officer_choices(self) -> None:
+        field = self.form.fields["assigned_officer"]
+        unit = self.form["unit"].value()
+        if unit and str(unit).isdigit():
+            chosen = _units(self.request).filter(pk=unit).first()
+            if chosen is not None:
+                field.queryset = field.queryset.filter(officer__unit__path__startswith=chosen.path)
+                return
+        if self.form["assigned_officer"].value() in (None, "") and (
+            field.queryset[: self.OFFICER_CHOICES_MAX + 1].count() > self.OFFICER_CHOICES_MAX
+        ):
+            field.widget = forms.HiddenInput()
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -34,6 +34,7 @@ from disputes.forms import (
 from disputes.models import Source, Status
 from disputes.workflow import Action, TransitionError, allowed_actions, required_permission
 from policing.conf import fengqiao
+from policing.pagination import CappedPaginator
 from policing.selectors import incident_get, user_unit
 
 view_required = permission_required("disputes.view_dispute", raise_exception=True)
@@ -42,8 +43,8 @@ view_required = permission_required("disputes.view_dispute", raise_exception=Tru
 SORT_COLUMNS = ["reference", "status", "risk_level", "received_at", "deadline"]
 
 
-def _paginate(request, queryset):
-    return Paginator(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
+def _paginate(request, queryset, paginator_class=Paginator):
+    return paginator_class(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
 
 
 def _sort_links(request) -> dict[str, dict]:
@@ -70,7 +71,7 @@ def dispute_list(request):
     filterset.form.fields["status"].widget.attrs["size"] = 3
     for name in ("received_after", "received_before"):
         filterset.form.fields[name].widget.input_type = "date"
-    page = _paginate(request, filterset.qs)
+    page = _paginate(request, filterset.qs, CappedPaginator)
     return render(request, "disputes/list.html", {
         "nav": "disputes", "filter": filterset, "page_obj": page,
         "sort": _sort_links(request),

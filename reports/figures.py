@@ -27,6 +27,8 @@ from django.db.models import (
     Subquery,
 )
 
+from django.db.models.functions import Substr
+
 from disputes.models import (
     OPEN_STATUSES,
     Category,
@@ -266,6 +268,44 @@ def _breakdown(period: Period, field: str) -> dict:
         entry["resolution_rate"] = rate(entry["resolved"], entry["concluded"])
     # Cases not yet assessed have no track: they are counted under "".
     return rows
+
+
+def branch_figures(period: Period) -> dict[str, dict]:
+    """The ranking figures of each unit directly below ``period.unit``, keyed by
+    the child's path: received, concluded, resolved, resolution rate, overdue
+    and backlog. Grouped in the database on the path prefix of the child level
+    from the same record querysets as the report: four queries, however many
+    children."""
+    branch = Substr("unit__path", 1, len(period.unit.path) + 7)
+
+    def grouped(queryset, **aggregates) -> dict[str, dict]:
+        rows = queryset.order_by().annotate(branch=branch).values("branch").annotate(**aggregates)
+        return {row.pop("branch"): row for row in rows}
+
+    end = period.bounds[1]
+    cutoff = end - datetime.timedelta(days=fengqiao("BACKLOG_DAYS"))
+    parts = [
+        grouped(received(period), received=Count("pk")),
+        grouped(
+            concluded(period),
+            concluded=Count("pk"),
+            resolved=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)),
+        ),
+        grouped(
+            open_at_end(period),
+            overdue=Count("pk", filter=Q(deadline_then__lt=end)),
+            backlog=Count("pk", filter=Q(received_at__lt=cutoff)),
+        ),
+    ]
+    result: dict[str, dict] = {}
+    for part in parts:
+        for path, row in part.items():
+            result.setdefault(path, {}).update(row)
+    for row in result.values():
+        for key in ("received", "concluded", "resolved", "overdue", "backlog"):
+            row.setdefault(key, 0)
+        row["resolution_rate"] = rate(row["resolved"], row["concluded"])
+    return result
 
 
 def dispute_figures(period: Period) -> dict:

@@ -3,8 +3,10 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from disputes.models import Dispute, FollowUp
 from policing.models import Enterprise, EnterpriseRequest, Incident, Unit
@@ -43,8 +45,25 @@ def snapshots(*, user: AbstractBaseUser, unit: Unit, months: list[datetime.date]
     return {report.month: report for report in reports}
 
 
+# Live figures are kept this long: the dashboard of a city bureau adds up a
+# month of a million-case database, and a figure a few minutes old serves a
+# supervisor as well as one to the second. The page says when it was computed.
+LIVE_FIGURES_SECONDS = 5 * 60
+
+
+def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.datetime]:
+    """A month's figures computed now — or in the last few minutes — and when."""
+    key = f"reports:live:{unit.pk}:{month:%Y-%m}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (figures.all_figures(figures.Period(unit=unit, month=month)), timezone.now())
+        cache.set(key, cached, LIVE_FIGURES_SECONDS)
+    return cached
+
+
 def figures_of_month(*, unit: Unit, month: datetime.date) -> dict:
-    """A month's figures: the stored snapshot when there is one, else computed."""
+    """A month's figures: the stored snapshot when there is one, else computed
+    (and kept a few minutes, like this month's)."""
     stored = (
         MonthlyReport.objects.filter(unit=unit, month=month, figures__isnull=False)
         .values_list("figures", flat=True)
@@ -52,7 +71,7 @@ def figures_of_month(*, unit: Unit, month: datetime.date) -> dict:
     )
     period = figures.Period(unit=unit, month=month)
     if stored is None:
-        return figures.all_figures(period)
+        return live_figures(unit=unit, month=month)[0]
     # A snapshot taken before the volunteer and enterprise sections existed.
     if figures.VOLUNTEERS not in stored:
         stored[figures.VOLUNTEERS] = figures.volunteer_section(period)

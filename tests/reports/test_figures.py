@@ -166,3 +166,18 @@ def test_every_count_matches_its_records(world):
     for track, entry in data["by_track"].items():
         for key in figures.BREAKDOWN_FIGURES:
             assert figures.records(key, period, track=track).count() == entry[key], (track, key)
+
+
+def test_branch_figures_equal_each_childs_own_figures(world):
+    case(world, t(3, 2), outcome="resolved", outcome_at=t(3, 4))
+    case(world, t(3, 3), outcome="failed", outcome_at=t(3, 5))
+    case(world, t(3, 20), assessed_at=t(3, 20, 11))
+    case(world, t(3, 5), outcome="resolved", outcome_at=t(3, 6), by=world.officer2, unit=world.wuxing)
+    by_branch = figures.branch_figures(Period(world.tinghu, MARCH))
+    for station in (world.dongcheng, world.wuxing):
+        own = figures.dispute_figures(Period(station, MARCH))
+        assert by_branch[station.path] == {
+            key: own[key]
+            for key in ("received", "concluded", "resolved", "resolution_rate", "overdue", "backlog")
+        }
+    assert world.louwang.path not in by_branch
