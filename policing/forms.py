@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disputes.models import Category as DisputeCategory
 from policing.models import Enterprise, EnterpriseRequest, EnterpriseVisit, Incident
@@ -97,7 +98,7 @@ class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class EnterpriseForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=200)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=30,

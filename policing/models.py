@@ -4,6 +4,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from policing.validators import mask_phone, validate_credit_code, validate_phone
@@ -306,9 +307,9 @@ class EnterpriseRequest(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("enterprise request", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("enterprise request", "Resolved")
         DECLINED = "declined", _("Declined")
 
     enterprise = models.ForeignKey(
