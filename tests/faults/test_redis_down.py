@@ -3,7 +3,7 @@ plainly that the queue is unavailable, and the report is marked failed."""
 
 import json
 
-from django.utils.translation import gettext, override
+from django.utils.translation import override
 
 from reports.months import current_month
 from reports.queue import QueueUnavailable
@@ -13,7 +13,7 @@ from tests.faults.conftest import REDIS_URL, Client, csrf, redis_start, redis_up
 
 def queue_message(language: str) -> str:
     with override(language):
-        return gettext(str(QueueUnavailable.default_detail._proxy____args[0]))
+        return str(QueueUnavailable().detail)
 
 
 def test_redis_down_pages_work_and_report_request_says_queue_unavailable(serve):
