@@ -76,13 +76,29 @@ class DisputeFilter(django_filters.FilterSet):
         model = Dispute
         fields = ["q", "status", "track", "category", "risk_level", "unit", "assigned_officer"]
 
-    # A bureau's scope may hold thousands of officers: the officer list is
-    # offered once a unit narrows it, or when it is short anyway.
+    # A bureau's scope may hold thousands of officers and units: the officer
+    # list is offered once a unit narrows it (or when it is short anyway), and
+    # a long unit list offers the two levels below the user's own unit.
+    # Validation still accepts any unit or officer in scope.
     OFFICER_CHOICES_MAX = 200
+    UNIT_CHOICES_MAX = 300
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self._narrow_unit_choices()
         self._narrow_officer_choices()
+
+    def _narrow_unit_choices(self) -> None:
+        field = self.form.fields["unit"]
+        units = field.queryset
+        if units[: self.UNIT_CHOICES_MAX + 1].count() <= self.UNIT_CHOICES_MAX:
+            return
+        top = units.order_by("depth").values_list("depth", flat=True).first() or 0
+        shown = list(units.filter(depth__lte=top + 1))
+        chosen = self.form["unit"].value()
+        if chosen and str(chosen).isdigit() and all(str(u.pk) != str(chosen) for u in shown):
+            shown += list(units.filter(pk=chosen))
+        field.widget.choices = [("", field.empty_label)] + [(u.pk, str(u)) for u in shown]
 
     def _narrow_officer_choices(self) -> None:
         field = self.form.fields["assigned_officer"]
@@ -91,7 +107,6 @@ class DisputeFilter(django_filters.FilterSet):
             chosen = _units(self.request).filter(pk=unit).first()
             if chosen is not None:
                 field.queryset = field.queryset.filter(officer__unit__path__startswith=chosen.path)
-                return
         if self.form["assigned_officer"].value() in (None, "") and (
             field.queryset[: self.OFFICER_CHOICES_MAX + 1].count() > self.OFFICER_CHOICES_MAX
         ):
