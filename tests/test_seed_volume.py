@@ -122,7 +122,7 @@ def _seed_and_read(seed: int) -> list:
         with transaction.atomic():
             call_command("seed", scale="tiny", seed=seed, stdout=open("/dev/null", "w"))
             rows = list(
-                Dispute.objects.order_by("reference").values_list(
+                Dispute.objects.order_by("reference", "parties__name", "parties__role").values_list(
                     "reference", "status", "received_at", "parties__name"
                 )
             )
