@@ -8,15 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import OPEN_STATUSES, Category, Dispute, Mediator, Party, RiskLevel, Status, Track
-from policing.filters import YesNoFilter
-from policing.models import Officer
-from policing.selectors import officers_in_scope, unit_list
-
-
-def _units(request):
-    if request is None:
-        return unit_list(user=_anonymous()).none()
-    return unit_list(user=request.user).exclude(kind="beat")
+from policing.filters import YesNoFilter, scoped_units
+from policing.selectors import officers_in_scope
 
 
 def _officers(request):
@@ -25,12 +18,6 @@ def _officers(request):
         return User.objects.none()
     ids = officers_in_scope(user=request.user).values("user_id")
     return User.objects.filter(pk__in=ids).order_by("username")
-
-
-def _anonymous():
-    from django.contrib.auth.models import AnonymousUser
-
-    return AnonymousUser()
 
 
 class DisputeFilter(django_filters.FilterSet):
@@ -43,7 +30,7 @@ class DisputeFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=_units, method="filter_unit",
+        label=_("Unit"), queryset=scoped_units, method="filter_unit",
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = django_filters.ModelChoiceFilter(label=_("Officer"), queryset=_officers)
@@ -104,7 +91,7 @@ class DisputeFilter(django_filters.FilterSet):
         field = self.form.fields["assigned_officer"]
         unit = self.form["unit"].value()
         if unit and str(unit).isdigit():
-            chosen = _units(self.request).filter(pk=unit).first()
+            chosen = scoped_units(self.request).filter(pk=unit).first()
             if chosen is not None:
                 field.queryset = field.queryset.filter(officer__unit__path__startswith=chosen.path)
         if self.form["assigned_officer"].value() in (None, "") and (

@@ -54,6 +54,16 @@ class IncidentFilter(django_filters.FilterSet):
         )
 
 
+def scoped_units(request):
+    """The units a filter may offer: the user's subtree, without the beats."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from policing.selectors import unit_list
+
+    user = request.user if request is not None else AnonymousUser()
+    return unit_list(user=user).exclude(kind=Unit.Kind.BEAT)
+
+
 class UnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
     parent = django_filters.NumberFilter(label=_("Parent unit"))
@@ -70,8 +80,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Name, credit code or address")
     )
-    unit = django_filters.NumberFilter(
-        label=_("Unit"), method="filter_unit", help_text=_("A unit id: that unit and below it.")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=scoped_units, method="filter_unit",
+        help_text=_("This unit and the units below it"),
     )
     industry = django_filters.ChoiceFilter(
         label=_("Industry"), choices=Enterprise.Industry.choices
@@ -102,11 +113,9 @@ class EnterpriseFilter(django_filters.FilterSet):
         )
 
     def filter_unit(self, queryset, name, value):
-        # The queryset is already scoped; a unit outside it simply finds nothing.
-        unit = Unit.objects.filter(pk=value).first()
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=unit.path)
+        if value is None:
+            return queryset
+        return queryset.filter(unit__path__startswith=value.path)
 
     def filter_not_visited(self, queryset, name, value):
         return queryset.filter(not_visited_q(int(value)))

@@ -328,7 +328,6 @@ def _tree_nodes(scale: Scale, rng: random.Random) -> list[tuple[str, str, str, s
     K = Unit.Kind
     nodes = [(CITY[0], CITY[1], K.CITY_BUREAU, None, "")]
     full = {code: towns for _, code, _, towns in YANCHENG_FULL} if scale.full_yancheng else {}
-    areas = {code: area for _, code, area, _ in YANCHENG_FULL}
     stations: list[tuple[str, str, str, str]] = []  # (name, code, parent, area)
     demo = {code: stations_ for _, code, stations_ in SUB_BUREAUS}
     for name, code, area, towns in YANCHENG_FULL:

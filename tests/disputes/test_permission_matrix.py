@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from disputes import services
-from disputes.models import Dispute, Status, Track
+from disputes.models import Dispute, Track
 from tests.conftest import register
 
 ROLES = ["officer", "lead", "supervisor", "coordinator"]

@@ -4,7 +4,6 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Track
