@@ -206,3 +206,25 @@ def test_home_page_digest_counts_overnight_by_kind(client, world):
     login(client, world.officer)
     digest = client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["digest"]
     assert [(row["kind"], row["total"], row["unread"]) for row in digest] == [("case_assigned", 2, 2)]
+
+
+def test_enterprise_request_due_soon_notifies_the_liaison_officer_once(world):
+    from tests.policing.enterprise_helpers import make_enterprise, make_request
+
+    enterprise = make_enterprise(world, liaison_officer=world.officer)
+    soon = make_request(world, enterprise, due_in=2)        # received yesterday: due tomorrow
+    make_request(world, enterprise, due_in=20)              # not yet
+    run_checks()
+    run_checks()
+    due = notes(kind=K.REQUEST_DUE_SOON)
+    assert [(n.recipient, n.object_id) for n in due] == [(world.officer, enterprise.pk)]
+    assert soon.get_category_display() in due[0].label
+
+
+def test_green_channel_request_due_soon_also_tells_the_lead(world):
+    from tests.policing.enterprise_helpers import make_enterprise, make_request
+
+    enterprise = make_enterprise(world, liaison_officer=world.officer)
+    make_request(world, enterprise, due_in=2, green=True)
+    run_checks()
+    assert {n.recipient.username for n in notes(kind=K.REQUEST_DUE_SOON)} == {"officer", "lead"}
