@@ -33,6 +33,7 @@ Deterministic for a given seed and day: every random choice comes from one
 ``random.Random(seed)`` and times are measured back from today's midnight.
 """
 
+import abc
 import bisect
 import datetime
 import itertools
@@ -184,7 +185,7 @@ def _default(f: models.Field, now: datetime.datetime):
     raise ValueError(f"{f.model.__name__}.{f.name} needs a value in seeds.volume")
 
 
-class Sink:
+class Sink(abc.ABC):
     """Buffers rows per table and writes them in batches."""
 
     batch = 20_000
@@ -210,8 +211,9 @@ class Sink:
             self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
             self.buffers[table] = []
 
+    @abc.abstractmethod
     def _write(self, table: Table, rows: list[tuple]) -> None:
-        raise NotImplementedError
+        """Write a batch of rows of one table."""
 
     # Hooks around the whole load.
     def begin(self, tables: list[str]) -> None:

@@ -8,6 +8,7 @@ writes them in ``write``. Parsed rows are plain JSON-safe dicts so a page can
 keep them in the session between the preview and the confirmation.
 """
 
+import abc
 import csv
 import datetime
 import io
@@ -47,7 +48,7 @@ class ImportRow:
         return self.ok and not self.skip_reason
 
 
-class RowImporter:
+class RowImporter(abc.ABC):
     # column name → header spellings accepted (compared case-insensitively).
     columns: dict[str, tuple[str, ...]] = {}
     required: tuple[str, ...] = ()
@@ -98,14 +99,16 @@ class RowImporter:
 
     # Subclasses fill in these.
 
+    @abc.abstractmethod
     def clean_row(self, row: ImportRow) -> None:
-        raise NotImplementedError
+        """Turn one parsed row into values, adding its errors to the row."""
 
     def check_rows(self, rows: list[ImportRow]) -> None:
         """Checks across rows (e.g. duplicates within the file)."""
 
+    @abc.abstractmethod
     def write(self, rows: list[ImportRow]) -> int:
-        raise NotImplementedError
+        """Write the rows (inside the import's transaction); return how many."""
 
     # Keeping rows between preview and confirmation.
 
