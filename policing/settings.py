@@ -63,7 +63,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it in production; for the demo "
             "run the README's command, which sets FENGQIAO_DEMO=1."
         )
-    SECRET_KEY = "insecure-demo-key-never-use-in-production-0123456789abcdef"
+    # The "django-insecure-" prefix makes `check --deploy` flag it (W009).
+    SECRET_KEY = "django-insecure-fengqiao-demo-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

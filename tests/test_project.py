@@ -34,11 +34,23 @@ def test_check_deploy_reports_nothing_with_production_values():
     assert "System check identified no issues" in result.stdout
 
 
-def test_missing_secret_key_refuses_to_start_in_production():
+def test_missing_secret_key_refuses_to_serve_in_production():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
-    result = _manage("check", env=env)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FENGQIAO_", "CELERY_"))}
+    for module in ("policing.wsgi", "policing.celery"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module}; from django.conf import settings; settings.SECRET_KEY"],
+            cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode != 0, module
+        assert "DJANGO_SECRET_KEY" in result.stderr, module
+
+
+def test_deploy_check_flags_a_missing_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "security.W009" in result.stdout + result.stderr
 
 
 def test_bad_boolean_setting_is_refused():
