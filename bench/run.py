@@ -156,7 +156,7 @@ def django_setup(env):
 
 def sample_records() -> dict:
     from disputes.models import Dispute, Party
-    from policing.models import Unit
+    from units.models import Unit
 
     tinghu = Unit.objects.get(code="TH")
     dispute = (
@@ -185,10 +185,10 @@ def query_counts(page_list) -> dict:
 
 
 def time_report() -> tuple[float, str]:
-    from policing.models import Unit
     from reports.models import MonthlyReport
     from reports.months import add_months, current_month
     from reports.services import report_generate
+    from units.models import Unit
 
     city = Unit.objects.get(code="YC")
     month = add_months(current_month(), -1)

@@ -7,9 +7,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disputes.models import OPEN_STATUSES, Category, Dispute, Mediator, Party, RiskLevel, Status, Track
-from policing.filters import YesNoFilter, scoped_units
-from policing.selectors import officers_in_scope
+from disputes.models import (
+    OPEN_STATUSES,
+    Category,
+    Dispute,
+    Mediator,
+    Party,
+    RiskLevel,
+    Status,
+    Track,
+)
+from units.filters import YesNoFilter, scoped_units
+from units.selectors import officers_in_scope
 
 
 def _officers(request):

@@ -28,15 +28,15 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
-from policing.models import Unit
-from policing.selectors import (
+from units.models import Unit
+from units.selectors import (
     beats_in_scope,
     officers_in_scope,
     station_choices,
     stations_in_scope,
     unit_list,
 )
-from policing.validators import (
+from units.validators import (
     normalise_id_number,
     normalise_phone,
     validate_id_number,
@@ -91,7 +91,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages)
 
 
-def _officer_users(*, user, unit: Unit | None = None) -> QuerySet:
+def officer_user_choices(*, user, unit: Unit | None = None) -> QuerySet:
     """Users who are officers or leads in the user's scope (under ``unit``)."""
     officers = officers_in_scope(user=user)
     if unit is not None:
@@ -124,14 +124,15 @@ class DisputeForm(StyledForm):
     beat = forms.ModelChoiceField(label=_("Beat"), queryset=Unit.objects.none(), required=False)
     summary = forms.CharField(label=_("Summary"), widget=text_area(3))
 
-    def __init__(self, *args, user, from_incident: bool = False, **kwargs):
+    def __init__(self, *args, user, fixed_source: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = stations_in_scope(user=user)
         self.fields["beat"].queryset = beats_in_scope(user=user)
-        if from_incident:
-            # The call decides the source; it cannot be edited away.
+        if fixed_source:
+            # A case registered from a record (a 110 call) takes its source
+            # from it; it cannot be edited away.
             self.fields["source"].disabled = True
-            self.fields["source"].initial = Source.CALL_110
+            self.fields["source"].initial = fixed_source
 
     def clean(self):
         data = super().clean()
@@ -222,7 +223,7 @@ class DispatchForm(ActionForm):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("officer", dispute.assigned_officer_id)
         super().__init__(*args, dispute=dispute, user=user, **kwargs)
-        officers = _officer_users(user=user, unit=dispute.unit)
+        officers = officer_user_choices(user=user, unit=dispute.unit)
         self.fields["officer"].queryset = officers
         self.fields["co_officers"].queryset = officers
         self.fields["mediators"].queryset = mediator_list(user=user).filter(active=True)
@@ -340,7 +341,7 @@ class SessionForm(StyledForm):
         kwargs["initial"].setdefault("officers", [user.pk])
         super().__init__(*args, **kwargs)
         self.fields["mediators"].queryset = mediator_list(user=user)
-        self.fields["officers"].queryset = _officer_users(user=user, unit=dispute.unit)
+        self.fields["officers"].queryset = officer_user_choices(user=user, unit=dispute.unit)
         self.fields["parties_present"].queryset = dispute.parties.all()
         # Names and roles only: this list must not show personal data.
         self.fields["parties_present"].label_from_instance = str

@@ -19,9 +19,9 @@ from disputes.models import (
     RiskLevel,
     Status,
 )
-from policing.conf import fengqiao
-from policing.models import Unit
-from policing.selectors import scope_q
+from units.conf import fengqiao
+from units.models import Unit
+from units.selectors import in_scope, scope_q, user_unit
 
 
 def dispute_list(*, user: AbstractBaseUser) -> QuerySet[Dispute]:
@@ -37,8 +37,10 @@ def dispute_get(*, user: AbstractBaseUser, pk: int) -> Dispute:
 
 
 def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
-    """One dispute with everything its page and API representation show."""
-    queryset = dispute_list(user=user).prefetch_related(
+    """One dispute with everything its page and API representation show,
+    including the records it came from, reached through their links to it
+    (the calls, enterprise requests and volunteer tip)."""
+    queryset = dispute_list(user=user).select_related("tip__alliance", "tip__unit").prefetch_related(
         "parties",
         "mediators",
         "co_officers",
@@ -62,6 +64,15 @@ def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
         ),
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def dispute_source_tip(*, user: AbstractBaseUser, dispute: Dispute):
+    """The volunteer tip the case was converted from, if the user may see it:
+    they may read tips, and the tip's unit lies in their scope."""
+    tip = getattr(dispute, "tip", None)  # the tip's one-to-one link to the case
+    if tip is None or not user.has_perm("volunteers.view_tip"):
+        return None
+    return tip if in_scope(user, tip.unit) else None
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
@@ -109,8 +120,6 @@ def repeat_call_candidates(
 def mediator_list(*, user: AbstractBaseUser) -> QuerySet[Mediator]:
     """Mediators of the user's subtree and of the units above it: a city
     bureau's pool serves every station beneath it."""
-    from policing.selectors import user_unit
-
     if not user.has_perm("disputes.view_mediator"):
         return Mediator.objects.none()
     queryset = Mediator.objects.select_related("unit").prefetch_related("specialities")

@@ -6,6 +6,8 @@ given. The rules themselves live in the services, not here.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -26,21 +28,15 @@ from disputes.models import (
 )
 from disputes.selectors import mediator_list
 from disputes.workflow import allowed_actions
-from policing.api_support import (
+from units.api_support import (
     BlankChoicesMixin,
     PositionalErrorsListSerializer,
     ScopedPrimaryKeyRelatedField,
 )
-from policing.models import Incident, Unit
-from policing.selectors import (
-    beats_in_scope,
-    incident_list,
-    station_choices,
-    stations_in_scope,
-    unit_list,
-)
-from policing.serializers import UnitRefSerializer, UserRefSerializer, officer_users
-from policing.validators import (
+from units.models import Unit
+from units.selectors import beats_in_scope, station_choices, stations_in_scope, unit_list
+from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users
+from units.validators import (
     mask_phone,
     normalise_id_number,
     normalise_phone,
@@ -72,10 +68,6 @@ def _all_stations(user, context):
     return station_choices()
 
 
-def _incidents(user, context):
-    return incident_list(user=user)
-
-
 def _mediators(user, context):
     return mediator_list(user=user)
 
@@ -89,6 +81,13 @@ def _units(user, context):
 
 
 # ---------------------------------------------------------------- output
+
+
+class DisputeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dispute
+        fields = ["id", "reference", "title", "status"]
+        read_only_fields = fields
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -241,15 +240,25 @@ class EventSerializer(BlankChoicesMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IncidentRefSerializer(serializers.ModelSerializer):
+# Labels as a ModelSerializer gives them (capitalised verbose names).
+capfirst_lazy = lazy(capfirst, str)
+
+
+# A 110 call linked to the case (``dispute.incidents``, the calls' link to it);
+# the caller's phone only masked. (No docstring: it would enter the schema.)
+class IncidentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True, label=capfirst_lazy(_("call number")))
+    received_at = serializers.DateTimeField(read_only=True, label=capfirst_lazy(_("received at")))
+    caller_name = serializers.CharField(read_only=True, label=capfirst_lazy(_("caller name")))
     caller_phone_masked = serializers.SerializerMethodField()
+    is_repeat = serializers.BooleanField(
+        read_only=True,
+        label=capfirst_lazy(_("repeat call")),
+        help_text=_("The linked dispute already had an earlier call."),
+    )
 
-    class Meta:
-        model = Incident
-        fields = ["id", "number", "received_at", "caller_name", "caller_phone_masked", "is_repeat"]
-        read_only_fields = fields
-
-    def get_caller_phone_masked(self, incident: Incident) -> str:
+    def get_caller_phone_masked(self, incident) -> str:
         return mask_phone(incident.caller_phone)
 
 
@@ -409,13 +418,6 @@ class DisputeRegisterSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Defaults to the user registering the case."),
-    )
-    incident = ScopedPrimaryKeyRelatedField(
-        model=Incident,
-        scope=_incidents,
-        required=False,
-        allow_null=True,
-        help_text=_("The 110 call this case comes from; it is linked at once."),
     )
     parties = PartyInputSerializer(many=True, allow_empty=False)
 

@@ -32,12 +32,13 @@ from disputes.models import (
     Status,
     Track,
 )
-from disputes.workflow import TRANSITIONS, Action, TransitionError, required_permission
+from disputes.workflow import TRANSITIONS, Action, required_permission
 from notifications.models import Notification
 from notifications.services import notify, station_leads
-from policing.conf import fengqiao
-from policing.models import Incident, Unit
-from policing.selectors import require_in_scope
+from units.conf import fengqiao
+from units.errors import TransitionError
+from units.models import Unit
+from units.selectors import require_in_scope
 
 
 @dataclass
@@ -114,7 +115,6 @@ def dispute_register(
     parties: Iterable[PartyData],
     beat: Unit | None = None,
     assigned_officer: AbstractBaseUser | None = None,
-    incident: Incident | None = None,
 ) -> Dispute:
     """Register a dispute with its parties.
 
@@ -164,8 +164,6 @@ def dispute_register(
         to_officer=dispute.assigned_officer,
     )
     _notify_event(event, actor)
-    if incident is not None:
-        incident_link_dispute(incident=incident, dispute=dispute, actor=actor)
     return dispute
 
 
@@ -648,25 +646,12 @@ def party_reveal(*, party: Party, actor: AbstractBaseUser, via: str = "web", rea
     return party
 
 
-@transaction.atomic
-def incident_link_dispute(*, incident: Incident, dispute: Dispute, actor: AbstractBaseUser) -> Incident:
-    """Link a 110 call to the dispute it is about.
-
-    The call is a repeat call when the dispute already had an earlier call.
-    """
-    require_in_scope(actor, incident.unit)
-    require_in_scope(actor, dispute.unit)
-    locked = Incident.objects.select_for_update().get(pk=incident.pk)
-    if locked.dispute_id is not None:
-        raise TransitionError(_("This call is already linked to a case."), code="already_linked")
-    now = timezone.now()
-    locked.dispute = dispute
-    locked.linked_at = now
-    locked.is_repeat = dispute.incidents.filter(received_at__lt=locked.received_at).exists()
-    locked.save(update_fields=["dispute", "linked_at", "is_repeat"])
-    _event(dispute, kind=DisputeEvent.Kind.INCIDENT_LINKED, actor=actor, at=now, note=locked.number)
-    incident.refresh_from_db()
-    return incident
+def dispute_record_call(
+    *, dispute: Dispute, actor: AbstractBaseUser, at: datetime.datetime, number: str
+) -> DisputeEvent:
+    """Put a 110 call on the case's timeline once it is linked to the case
+    (``incidents.services.incident_link_dispute`` links it)."""
+    return _event(dispute, kind=DisputeEvent.Kind.INCIDENT_LINKED, actor=actor, at=at, note=number)
 
 
 @transaction.atomic

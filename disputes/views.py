@@ -5,6 +5,8 @@ Reads go through disputes.selectors (already scoped: another unit's record is
 form error; a service's ValidationError as field errors; PermissionDenied is 403.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,11 +33,12 @@ from disputes.forms import (
     local_now_minute,
     style_form,
 )
-from disputes.models import Source, Status
-from disputes.workflow import Action, TransitionError, allowed_actions, required_permission
-from policing.conf import fengqiao
-from policing.pagination import CappedPaginator
-from policing.selectors import incident_get, user_unit
+from disputes.models import Dispute, Status
+from disputes.workflow import Action, allowed_actions, required_permission
+from units.conf import fengqiao
+from units.errors import TransitionError
+from units.pagination import CappedPaginator
+from units.selectors import user_unit
 
 view_required = permission_required("disputes.view_dispute", raise_exception=True)
 
@@ -81,55 +84,15 @@ def dispute_list(request):
 # Registration -------------------------------------------------------------------
 
 
-def _incident_initial(incident) -> tuple[dict, list[dict]]:
-    """What a 110 call tells the registration form."""
-    unit = incident.unit
-    station = {unit.Kind.STATION: unit, unit.Kind.BEAT: unit.parent}.get(unit.kind)
-    dispute = {
-        "title": incident.get_category_display(), "received_at": incident.received_at,
-        "place": incident.address, "summary": incident.summary, "source": Source.CALL_110,
-        "unit": station.pk if station else None,
-        "beat": unit.pk if unit.kind == unit.Kind.BEAT else None,
-    }
-    # The caller's phone is not put in the form: it would show in full there.
-    # A blank phone on the first party is filled from the call (see below).
-    party = {"name": incident.caller_name, "role": "applicant", "address": incident.address}
-    return dispute, [party]
+def _party_data(formset) -> list[services.PartyData]:
+    # A spare row left blank has no cleaned data.
+    return [services.PartyData(**form.cleaned_data) for form in formset.forms if form.cleaned_data]
 
 
-def _party_data(formset, incident) -> list[services.PartyData]:
-    parties = []
-    for index, form in enumerate(formset.forms):
-        # A spare row left blank has no cleaned data.
-        if not form.cleaned_data:
-            continue
-        data = services.PartyData(**form.cleaned_data)
-        if incident is not None and index == 0 and not data.phone:
-            data.phone = incident.caller_phone
-        parties.append(data)
-    return parties
-
-
-def _registration_initial(request, incident) -> tuple[dict, list[dict]]:
-    """Defaults of the registration form: now, the user's station, or the call."""
-    if incident is not None:
-        return _incident_initial(incident)
-    initial = {"received_at": local_now_minute()}
-    unit = user_unit(request.user)
-    if unit is not None and unit.kind == unit.Kind.STATION:
-        initial["unit"] = unit.pk
-    return initial, [{"role": "applicant"}]
-
-
-def _register(request, form, formset, incident):
+def _register(form, formset, register: Callable) -> Dispute | None:
     """Call the service; on refusal put the message on the form. The dispute or None."""
-    data = dict(form.cleaned_data)
-    if incident is not None:
-        data["source"] = Source.CALL_110
     try:
-        return services.dispute_register(
-            actor=request.user, parties=_party_data(formset, incident), incident=incident, **data
-        )
+        return register(dict(form.cleaned_data), _party_data(formset))
     except ValidationError as error:
         add_service_errors(form, error)
     except TransitionError as error:
@@ -137,19 +100,27 @@ def _register(request, form, formset, incident):
     return None
 
 
-@login_required
-@permission_required("disputes.add_dispute", raise_exception=True)
-def dispute_create(request):
-    incident = None
-    if request.GET.get("incident", "").isdigit():
-        incident = incident_get(user=request.user, pk=int(request.GET["incident"]))
-    initial, party_initial = _registration_initial(request, incident)
-    form_kwargs = {"user": request.user, "from_incident": incident is not None}
+def registration_form(
+    request,
+    *,
+    initial: dict,
+    party_initial: list[dict],
+    register: Callable[[dict, list[services.PartyData]], Dispute],
+    fixed_source: str | None = None,
+    context: dict | None = None,
+):
+    """The registration page: the form with its parties, and on a valid POST
+    ``register(data, parties)`` (a service) saves the case.
+
+    Shared by the plain registration and by the pages of the records a case
+    can come from (a 110 call), which pass their own defaults and service.
+    """
+    form_kwargs = {"user": request.user, "fixed_source": fixed_source}
     if request.method == "POST":
         form = DisputeForm(request.POST, initial=initial, **form_kwargs)
         formset = PartyFormSet(request.POST, prefix="parties")
         if form.is_valid() and formset.is_valid():
-            dispute = _register(request, form, formset, incident)
+            dispute = _register(form, formset, register)
             if dispute is not None:
                 message = _("Dispute %(reference)s registered.")
                 messages.success(request, message % {"reference": dispute.reference})
@@ -158,22 +129,38 @@ def dispute_create(request):
         form = DisputeForm(initial=initial, **form_kwargs)
         formset = PartyFormSet(prefix="parties", initial=party_initial)
     return render(request, "disputes/create.html", {
-        "nav": "disputes", "form": form, "formset": formset, "incident": incident,
+        "nav": "disputes", "form": form, "formset": formset, **(context or {}),
     })
+
+
+@login_required
+@permission_required("disputes.add_dispute", raise_exception=True)
+def dispute_create(request):
+    if request.GET.get("incident", "").isdigit():
+        # Registering from a 110 call is the call's own page: it links the call.
+        return redirect("incidents:register_dispute", int(request.GET["incident"]))
+    initial = {"received_at": local_now_minute()}
+    unit = user_unit(request.user)
+    if unit is not None and unit.kind == unit.Kind.STATION:
+        initial["unit"] = unit.pk
+
+    def register(data: dict, parties: list[services.PartyData]) -> Dispute:
+        return services.dispute_register(actor=request.user, parties=parties, **data)
+
+    return registration_form(
+        request, initial=initial, party_initial=[{"role": "applicant"}], register=register
+    )
 
 
 # Detail ---------------------------------------------------------------------------
 
 
 def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
-    # Imported here: the volunteers app builds on disputes, not the other way.
-    from volunteers.selectors import tip_for_dispute
-
     user = request.user
     return render(request, "disputes/detail.html", {
         "nav": "disputes",
         "dispute": dispute,
-        "tip": tip_for_dispute(user=user, dispute=dispute),
+        "tip": selectors.dispute_source_tip(user=user, dispute=dispute),
         "actions": [(a, Action(a).label) for a in allowed_actions(dispute, user)],
         "revealed": revealed,
         "attachment_form": attachment_form or AttachmentForm(),

@@ -59,16 +59,6 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionError(Exception):
-    """A transition the dispute's state does not allow. Pages show it as a form
-    error, the API answers 409 with ``code``."""
-
-    def __init__(self, message, code: str = "transition_not_allowed"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
 def required_permission(action: str, *, track: str) -> str:
     # Dispatching an immediate-track case is the responding officer's call;
     # every other track needs the station lead (DESIGN.md §3).

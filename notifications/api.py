@@ -8,7 +8,7 @@ from notifications import selectors, services
 from notifications.filters import NotificationFilter
 from notifications.models import Notification
 from notifications.serializers import MarkedReadSerializer, NotificationSerializer
-from policing.api_support import ERRORS_404
+from units.api_support import ERRORS_404
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

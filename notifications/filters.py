@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
-from policing.filters import YesNoFilter
+from units.filters import YesNoFilter
 
 
 class NotificationFilter(django_filters.FilterSet):

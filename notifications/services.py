@@ -2,10 +2,11 @@
 
 ``notify`` is called by the services that make a change (inside their
 transaction, so a rolled-back change notifies nobody) and by the hourly
-checks in ``notifications.checks``. Recipients outside the record's unit
+checks of each app (``<app>/reminders.py``). Recipients outside the record's unit
 subtree are dropped: nobody is told about what they may not open.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Notification
-from policing.models import Officer, Unit
+from units.models import Officer, Unit
 
 
 def recipients_in_unit(unit: Unit, *, roles: Iterable[str], include_above: bool = False):
@@ -27,6 +28,11 @@ def recipients_in_unit(unit: Unit, *, roles: Iterable[str], include_above: bool 
         ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
         units = Q(officer__unit__path__in=ancestors)
     return get_user_model().objects.filter(units, officer__role__in=list(roles), is_active=True)
+
+
+def moment_key(moment: datetime.datetime) -> str:
+    """A moment as part of a notification's key: to the minute, Asia/Shanghai."""
+    return timezone.localtime(moment).strftime("%Y%m%d%H%M")
 
 
 def station_leads(unit: Unit):

@@ -3,17 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from disputes.api import DisputeViewSet, MediatorViewSet
+from disputes.api import MediatorViewSet
+from enterprises.api import EnterpriseRequestViewSet, EnterpriseViewSet, EnterpriseVisitViewSet
+from incidents.api import DisputeViewSet, IncidentViewSet
 from notifications.api import NotificationViewSet
-from policing.account_views import obtain_token
-from policing.api import (
-    EnterpriseRequestViewSet,
-    EnterpriseViewSet,
-    EnterpriseVisitViewSet,
-    IncidentViewSet,
-    UnitViewSet,
-)
 from reports.api import ReportViewSet
+from units.api import UnitViewSet
+from units.views import obtain_token
 from volunteers.api import (
     AllianceViewSet,
     OutreachViewSet,
@@ -35,6 +31,7 @@ class Router(DefaultRouter):
 router = Router()
 router.register("units", UnitViewSet, basename="unit")
 router.register("incidents", IncidentViewSet, basename="incident")
+# Disputes, with registration from a 110 call (incidents builds on disputes).
 router.register("disputes", DisputeViewSet, basename="dispute")
 router.register("mediators", MediatorViewSet, basename="mediator")
 router.register("reports", ReportViewSet, basename="report")

@@ -1,4 +1,4 @@
-from policing.selectors import user_officer
+from units.selectors import user_officer
 
 
 def officer(request):

@@ -1,198 +1,78 @@
-"""The change history of records (django-simple-history), read for the history page.
+"""The change history page of one record.
 
-Rules:
-- Every create, change and delete of a domain record made through the ORM's
-  ``save()``/``delete()`` leaves a history row with the acting user (set by
-  ``HistoryRequestMiddleware``; None for tasks, commands and seeds). Bulk writes
-  (``bulk_create``, ``QuerySet.update``) bypass it by design.
-- A record's page is reached through its own selector, so another unit's record
-  is a 404. A dispute's page also lists the history of its parties, sessions,
-  agreements, follow-ups, referrals and attachments — deleted ones included,
-  since their history rows keep the dispute's id.
-- Personal fields (ID numbers, phone numbers) are shown masked, and any ID or
-  mobile number typed into free text is masked too.
-- History is read-only: no page, API or admin action writes or deletes it.
+The rules of what is shown live in ``units.history``; this table names the
+records of every app that have a history page, each reached through its own
+selector (so another unit's record is a 404), with the child records whose
+history shows on the same page.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from policing.logmask import mask_text
-from policing.validators import mask_id_number, mask_phone
-
-# Fields never shown in a diff: bookkeeping of the history itself or derived data.
-_SKIPPED = {"id", "path", "depth", "created_at", "updated_at"}
-
-
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class Entry:
-    when: Any
-    user: AbstractBaseUser | None
-    kind: str  # "+", "~" or "-"
-    record: str
-    changes: list[Change] = field(default_factory=list)
+from disputes import models as dm
+from disputes import selectors as ds
+from enterprises import models as em
+from enterprises import selectors as es
+from incidents import selectors as incident_selectors
+from units import selectors as unit_selectors
+from units.history import history_entries
+from volunteers import models as vm
+from volunteers import selectors as vs
 
 
-@dataclass
+@dataclass(frozen=True)
 class Subject:
     """A kind of record that has a history page."""
 
     get: Callable[..., models.Model]  # the record's selector: (user=, pk=) -> record
-    children: list[tuple[type[models.Model], str]]  # (model, foreign key to the record)
+    children: tuple[tuple[type[models.Model], str], ...] = ()  # (model, key to the record)
 
 
-def _subjects() -> dict[str, Subject]:
-    from disputes import models as dm
-    from disputes import selectors as ds
-    from policing import models as pm
-    from policing import selectors as ps
-    from volunteers import models as vm
-    from volunteers import selectors as vs
-
-    return {
-        "dispute": Subject(
-            ds.dispute_get,
-            [
-                (dm.Party, "dispute"),
-                (dm.MediationSession, "dispute"),
-                (dm.Agreement, "dispute"),
-                (dm.FollowUp, "dispute"),
-                (dm.Referral, "dispute"),
-                (dm.Attachment, "dispute"),
-            ],
+SUBJECTS: dict[str, Subject] = {
+    "dispute": Subject(
+        ds.dispute_get,
+        (
+            (dm.Party, "dispute"),
+            (dm.MediationSession, "dispute"),
+            (dm.Agreement, "dispute"),
+            (dm.FollowUp, "dispute"),
+            (dm.Referral, "dispute"),
+            (dm.Attachment, "dispute"),
         ),
-        "mediator": Subject(ds.mediator_get, [(dm.MediatorSpeciality, "mediator")]),
-        "unit": Subject(ps.unit_get, []),
-        "incident": Subject(ps.incident_get, []),
-        "enterprise": Subject(
-            ps.enterprise_get,
-            [(pm.EnterpriseVisit, "enterprise"), (pm.EnterpriseRequest, "enterprise")],
-        ),
-        "enterprise-request": Subject(ps.request_get, []),
-        "alliance": Subject(vs.alliance_get, [(vm.Membership, "alliance")]),
-        "volunteer": Subject(vs.volunteer_get, [(vm.Membership, "volunteer")]),
-        "patrol": Subject(vs.patrol_get, [(vm.PatrolAttendance, "patrol")]),
-        "tip": Subject(vs.tip_get, []),
-        "outreach": Subject(vs.outreach_get, []),
-    }
+    ),
+    "mediator": Subject(ds.mediator_get, ((dm.MediatorSpeciality, "mediator"),)),
+    "unit": Subject(unit_selectors.unit_get),
+    "incident": Subject(incident_selectors.incident_get),
+    "enterprise": Subject(
+        es.enterprise_get,
+        ((em.EnterpriseVisit, "enterprise"), (em.EnterpriseRequest, "enterprise")),
+    ),
+    "enterprise-request": Subject(es.request_get),
+    "alliance": Subject(vs.alliance_get, ((vm.Membership, "alliance"),)),
+    "volunteer": Subject(vs.volunteer_get, ((vm.Membership, "volunteer"),)),
+    "patrol": Subject(vs.patrol_get, ((vm.PatrolAttendance, "patrol"),)),
+    "tip": Subject(vs.tip_get),
+    "outreach": Subject(vs.outreach_get),
+}
 
 
-SUBJECT_KINDS = (
-    "dispute", "mediator", "unit", "incident", "enterprise", "enterprise-request",
-    "alliance", "volunteer", "patrol", "tip", "outreach",
-)
-
-
-def history_subject(*, user: AbstractBaseUser, kind: str, pk: int) -> models.Model:
-    """The record whose history is asked for, through its selector (404 outside scope)."""
-    subject = _subjects().get(kind)
+@require_GET
+@login_required
+@permission_required("units.view_history", raise_exception=True)
+def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    subject = SUBJECTS.get(kind)
     if subject is None:
         raise Http404
-    return subject.get(user=user, pk=pk)
-
-
-def history_entries(*, kind: str, record: models.Model) -> list[Entry]:
-    """Every history row of ``record`` and its children, newest first, with diffs.
-
-    One query per table (plus one per kind of related record shown by name),
-    whatever the number of rows.
-    """
-    subject = _subjects()[kind]
-    sources = [(type(record), {"id": record.pk})]
-    sources += [(model, {f"{fk}_id": record.pk}) for model, fk in subject.children]
-    entries: list[Entry] = []
-    for model, lookup in sources:
-        rows = model.history.filter(**lookup).select_related("history_user")
-        entries += _diff_rows(model, list(rows.order_by("id", "history_id")))
-    _name_related(entries)
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
-
-
-def _fields(model: type[models.Model]) -> list[models.Field]:
-    kept = {f.attname for f in model.history.model._meta.concrete_fields}
-    return [
-        f for f in model._meta.concrete_fields if f.name not in _SKIPPED and f.attname in kept
-    ]
-
-
-def _diff_rows(model: type[models.Model], rows: list) -> list[Entry]:
-    entries, previous = [], {}
-    fields = _fields(model)
-    for row in rows:
-        before = previous.get(row.id)
-        changes = []
-        for f in fields:
-            new = getattr(row, f.attname)
-            old = getattr(before, f.attname) if before is not None else None
-            if row.history_type == "-" or (before is not None and old == new):
-                continue
-            if before is None and new in (None, ""):
-                continue
-            changes.append(_Pending(f, old, new))
-        entries.append(
-            Entry(
-                when=row.history_date,
-                user=row.history_user,
-                kind=row.history_type,
-                record=f"{model._meta.verbose_name} #{row.id}",
-                changes=changes,
-            )
-        )
-        previous[row.id] = row
-    return entries
-
-
-class _Pending(Change):
-    """A change whose values are shown once related names are fetched in bulk."""
-
-    def __init__(self, f: models.Field, old: Any, new: Any) -> None:
-        super().__init__(label=str(f.verbose_name), old="", new="")
-        self.field, self.old_raw, self.new_raw = f, old, new
-
-
-def _name_related(entries: list[Entry]) -> None:
-    wanted: dict[type[models.Model], set] = defaultdict(set)
-    for entry in entries:
-        for change in entry.changes:
-            if change.field.is_relation:
-                wanted[change.field.related_model].update(
-                    v for v in (change.old_raw, change.new_raw) if v is not None
-                )
-    names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
-    for entry in entries:
-        for change in entry.changes:
-            change.old = display_value(change.field, change.old_raw, names)
-            change.new = display_value(change.field, change.new_raw, names)
-
-
-def display_value(f: models.Field, value: Any, names: dict | None = None) -> str:
-    """A value as the history page shows it: masked when it is personal data."""
-    if value is None or value == "":
-        return ""
-    if f.is_relation:
-        related = (names or {}).get(f.related_model, {}).get(value)
-        return mask_text(str(related)) if related is not None else f"#{value}"
-    if f.name == "id_number":
-        return mask_id_number(str(value))
-    if "phone" in f.name:
-        return mask_phone(str(value))
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        from django.utils.translation import gettext as _
-
-        return _("yes") if value else _("no")
-    return mask_text(str(value))
+    record = subject.get(user=request.user, pk=pk)
+    entries = history_entries(record=record, children=list(subject.children))
+    return render(
+        request,
+        "policing/history.html",
+        {"record": record, "entries": entries, "kind": kind},
+    )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from policing import accounts
+from units import accounts
 
 
 def _is_api(request: HttpRequest) -> bool:

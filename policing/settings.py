@@ -88,11 +88,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    "policing",
-    "disputes",
-    "volunteers",
-    "reports",
+    # The project's apps, from the ground up: each imports only those above
+    # it in this list (README "Layout"; tests/test_layers.py keeps it so).
+    "units",
     "notifications",
+    "disputes",
+    "incidents",
+    "volunteers",
+    "enterprises",
+    "reports",
+    "policing",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +180,7 @@ AXES_FAILURE_LIMIT = env_int("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("FENGQIAO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "policing.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "units.accounts.lockout_response"
 # Never write the attempted password or other form fields into the attempt log.
 AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
 AXES_VERBOSE = False
@@ -251,7 +256,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Error reports (mail to ADMINS, DEBUG pages) mask ID and phone numbers.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "policing.logmask.MaskingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "units.logmask.MaskingExceptionReporterFilter"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -266,7 +271,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "policing.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "units.api_support.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
 # Filter bars: an unset choice reads "All" rather than a row of dashes.
@@ -283,8 +288,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "kind" or "category"; name each choice set once.
     "ENUM_NAME_OVERRIDES": {
-        "UnitKindEnum": "policing.models.Unit.Kind",
-        "IncidentCategoryEnum": "policing.models.Incident.Category",
+        "UnitKindEnum": "units.models.Unit.Kind",
+        "IncidentCategoryEnum": "incidents.models.Incident.Category",
         "DisputeCategoryEnum": "disputes.models.Category",
         "DisputeStatusEnum": "disputes.models.Status",
         "TrackEnum": "disputes.models.Track",
@@ -297,10 +302,10 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "volunteers.models.Membership.Role",
         "PartyRoleEnum": "disputes.models.Party.Role",
         "ReportStateEnum": "reports.models.MonthlyReport.State",
-        "EnterpriseIndustryEnum": "policing.models.Enterprise.Industry",
-        "EnterpriseVisitKindEnum": "policing.models.EnterpriseVisit.Kind",
-        "EnterpriseRequestCategoryEnum": "policing.models.EnterpriseRequest.Category",
-        "EnterpriseRequestStatusEnum": "policing.models.EnterpriseRequest.Status",
+        "EnterpriseIndustryEnum": "enterprises.models.Enterprise.Industry",
+        "EnterpriseVisitKindEnum": "enterprises.models.EnterpriseVisit.Kind",
+        "EnterpriseRequestCategoryEnum": "enterprises.models.EnterpriseRequest.Category",
+        "EnterpriseRequestStatusEnum": "enterprises.models.EnterpriseRequest.Status",
     },
 }
 
@@ -326,10 +331,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.generate_last_month_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
-    # Deadlines, follow-ups, short-staffed patrols, enterprise requests due:
-    # hourly, and safe to overlap (each event notifies once).
-    "notification-checks": {
-        "task": "notifications.tasks.run_hourly_checks",
+    # The hourly reminders, each app its own, safe to overlap (each event
+    # notifies once): case deadlines and follow-ups due,
+    "dispute-reminders": {
+        "task": "disputes.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # patrols of the next day short of volunteers,
+    "volunteer-reminders": {
+        "task": "volunteers.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # enterprise requests due within two days.
+    "enterprise-reminders": {
+        "task": "enterprises.tasks.send_reminders",
         "schedule": crontab(minute=5),
     },
 }
@@ -348,9 +363,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # policing.logmask also masks every record as it is made (see PolicingConfig);
+    # units.logmask also masks every record as it is made (see UnitsConfig);
     # the filter is the second line of defence on the handler itself.
-    "filters": {"mask_personal_data": {"()": "policing.logmask.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "units.logmask.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -361,7 +376,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# Domain settings: read at call time through policing.conf, never at import.
+# Domain settings: read at call time through units.conf, never at import.
 FENGQIAO = {
     # Default deadline of each mediation track, in days (DESIGN.md §3).
     "TRACK_DEADLINE_DAYS": {"immediate": 3, "online": 15, "joint": 30, "professional": 30},

@@ -1,10 +1,10 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policing import history_views, views
+from policing import history, views
 
 # Swagger UI (served from drf-spectacular-sidecar, no CDN) sets inline styles and
 # data: images; only this page relaxes the style policy, scripts stay 'self'.
@@ -16,10 +16,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("policing.account_urls")),
-    path("history/<slug:kind>/<int:pk>/", history_views.history_page, name="history"),
+    path("account/", include("units.urls")),
+    path("history/<slug:kind>/<int:pk>/", history.history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policing.page_urls")),
+    path("incidents/", include("incidents.urls")),
+    path("enterprises/", include("enterprises.urls")),
     path("disputes/", include("disputes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("reports/", include("reports.urls")),

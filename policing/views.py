@@ -1,30 +1,21 @@
-"""Core pages: the home page of each role, 110 calls and the unit page.
+"""The pages that gather every app's work: the home page of each role and the
+unit page.
 
-Every read goes through a selector, so another unit's record is a 404; every
-write goes through a service.
+Every read goes through a selector, so another unit's record is a 404.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from disputes import selectors as dispute_selectors
-from disputes import services as dispute_services
 from disputes.models import CONCLUDED_STATUSES, OPEN_STATUSES, Status
-from disputes.workflow import TransitionError
+from incidents.selectors import incident_list
 from notifications import selectors as notification_selectors
-from policing import selectors, services
-from policing.conf import fengqiao
-from policing.filters import IncidentFilter
-from policing.forms import IncidentForm, IncidentLinkForm, add_bootstrap_classes
-from policing.models import Officer, Unit
-from policing.validators import mask_phone
+from units import selectors
+from units.models import Officer, Unit
+from units.validators import mask_phone
 from volunteers.selectors import tips_for_officer_home
 
 HOME_LIST_SIZE = 20
@@ -67,7 +58,7 @@ def _officer_work(user) -> dict:
     follow_ups = dispute_selectors.follow_ups_due(user=user).filter(
         dispute__assigned_officer=user
     )
-    calls = list(selectors.incident_list(user=user).filter(dispute__isnull=True)[:10])
+    calls = list(incident_list(user=user).filter(dispute__isnull=True)[:10])
     _mask_callers(calls)
     tips = tips_for_officer_home(user=user)
     return {
@@ -112,91 +103,7 @@ def _supervisor_work(user, unit: Unit | None) -> dict:
 
 
 @login_required
-@permission_required("policing.view_incident", raise_exception=True)
-def incident_list(request):
-    incidents = IncidentFilter(
-        request.GET, queryset=selectors.incident_list(user=request.user), request=request
-    )
-    add_bootstrap_classes(incidents.form)
-    page = Paginator(incidents.qs, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
-    _mask_callers(page.object_list)
-    return render(
-        request,
-        "policing/incident_list.html",
-        {"nav": "incidents", "filter": incidents, "page_obj": page},
-    )
-
-
-@login_required
-@permission_required("policing.add_incident", raise_exception=True)
-def incident_create(request):
-    form = IncidentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The call was logged."))
-            return redirect(incident)
-    return render(request, "policing/incident_form.html", {"nav": "incidents", "form": form})
-
-
-@login_required
-@permission_required("policing.view_incident", raise_exception=True)
-def incident_detail(request, pk):
-    incident = selectors.incident_get(user=request.user, pk=pk)
-    _mask_callers([incident])
-    candidates = []
-    if incident.dispute_id is None:
-        candidates = list(
-            dispute_selectors.repeat_call_candidates(
-                user=request.user, phone=incident.caller_phone, address=incident.address
-            )[:HOME_LIST_SIZE]
-        )
-    return render(
-        request,
-        "policing/incident_detail.html",
-        {"nav": "incidents", "incident": incident, "candidates": candidates},
-    )
-
-
-@require_POST
-@login_required
-@permission_required("policing.change_incident", raise_exception=True)
-def incident_link(request, pk):
-    """Link the call to a case of the user's scope; a later call is a repeat."""
-    incident = selectors.incident_get(user=request.user, pk=pk)
-    form = IncidentLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the case to link this call to."))
-        return redirect(incident)
-    dispute = dispute_selectors.dispute_get(user=request.user, pk=form.cleaned_data["dispute"])
-    try:
-        dispute_services.incident_link_dispute(
-            incident=incident, dispute=dispute, actor=request.user
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-        return redirect(incident)
-    messages.success(
-        request,
-        _("The call was linked to case %(reference)s.") % {"reference": dispute.reference},
-    )
-    if dispute.status in (Status.RESOLVED, Status.CLOSED):
-        messages.info(
-            request,
-            _(
-                "Case %(reference)s is already resolved or closed. If the dispute "
-                "has flared up again, reopen the case on its page."
-            )
-            % {"reference": dispute.reference},
-        )
-    return redirect(incident)
-
-
-@login_required
-@permission_required("policing.view_unit", raise_exception=True)
+@permission_required("units.view_unit", raise_exception=True)
 def unit_detail(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk)
     own = selectors.user_unit(request.user)
@@ -212,3 +119,4 @@ def unit_detail(request, pk):
         "can_see_disputes": request.user.has_perm("disputes.view_dispute"),
     }
     return render(request, "policing/unit_detail.html", context)
+

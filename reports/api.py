@@ -10,8 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from policing.api_support import ERRORS_400, ERRORS_403, ERRORS_404, has_perm_or_403
-from reports import selectors, services
+from reports import queue, selectors
 from reports.filters import ReportFilter
 from reports.serializers import (
     ReportAcceptedSerializer,
@@ -19,6 +18,7 @@ from reports.serializers import (
     ReportRequestSerializer,
     ReportSerializer,
 )
+from units.api_support import ERRORS_400, ERRORS_403, ERRORS_404, has_perm_or_403
 
 VIEW_PERM = "reports.view_monthlyreport"
 
@@ -69,5 +69,5 @@ class ReportViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        report = services.report_request(actor=request.user, **serializer.validated_data)
+        report = queue.report_request(actor=request.user, **serializer.validated_data)
         return Response(ReportAcceptedSerializer(report).data, status=status.HTTP_202_ACCEPTED)

@@ -26,7 +26,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-
 from django.db.models.functions import Substr
 
 from disputes.models import (
@@ -38,10 +37,11 @@ from disputes.models import (
     RiskLevel,
     Track,
 )
-from policing import selectors as policing_selectors
-from policing.conf import fengqiao
-from policing.models import Incident, Unit
+from enterprises import selectors as enterprise_selectors
+from incidents.models import Incident
 from reports.months import add_months, month_bounds
+from units.conf import fengqiao
+from units.models import Unit
 from volunteers import selectors as volunteer_selectors
 
 OUTCOME_EVENTS = (DisputeEvent.Kind.RESOLVED, DisputeEvent.Kind.FAILED)
@@ -396,7 +396,7 @@ def volunteer_section(period: Period) -> dict:
 def enterprise_section(period: Period) -> dict:
     """Enterprises, visits (coverage year to date) and requests of the subtree."""
     start, end = period.days
-    data = policing_selectors.enterprise_figures(unit=period.unit, start=start, end=end)
+    data = enterprise_selectors.enterprise_figures(unit=period.unit, start=start, end=end)
     return {key: data[key] for key in ENTERPRISE_KEYS}
 
 
@@ -415,14 +415,14 @@ SECTION_RECORDS = {
     "tips_converted": (VOLUNTEERS, "tips_converted", "volunteers.view_tip"),
     "tips_rejected": (VOLUNTEERS, "tips_rejected", "volunteers.view_tip"),
     "tips_pending": (VOLUNTEERS, "tips_pending", "volunteers.view_tip"),
-    "enterprises": (ENTERPRISES, "enterprises", "policing.view_enterprise"),
-    "enterprises_visited": (ENTERPRISES, "visited", "policing.view_enterprise"),
-    "enterprises_visited_ytd": (ENTERPRISES, "visited_ytd", "policing.view_enterprise"),
-    "enterprises_drilled_ytd": (ENTERPRISES, "drilled_ytd", "policing.view_enterprise"),
-    "enterprises_trained_ytd": (ENTERPRISES, "trained_ytd", "policing.view_enterprise"),
-    "requests_received": (ENTERPRISES, "requests_received", "policing.view_enterpriserequest"),
-    "requests_resolved": (ENTERPRISES, "requests_resolved", "policing.view_enterpriserequest"),
-    "requests_overdue": (ENTERPRISES, "requests_overdue", "policing.view_enterpriserequest"),
+    "enterprises": (ENTERPRISES, "enterprises", "enterprises.view_enterprise"),
+    "enterprises_visited": (ENTERPRISES, "visited", "enterprises.view_enterprise"),
+    "enterprises_visited_ytd": (ENTERPRISES, "visited_ytd", "enterprises.view_enterprise"),
+    "enterprises_drilled_ytd": (ENTERPRISES, "drilled_ytd", "enterprises.view_enterprise"),
+    "enterprises_trained_ytd": (ENTERPRISES, "trained_ytd", "enterprises.view_enterprise"),
+    "requests_received": (ENTERPRISES, "requests_received", "enterprises.view_enterpriserequest"),
+    "requests_resolved": (ENTERPRISES, "requests_resolved", "enterprises.view_enterpriserequest"),
+    "requests_overdue": (ENTERPRISES, "requests_overdue", "enterprises.view_enterpriserequest"),
 }
 RECORD_KEYS = frozenset(RECORDS) | frozenset(SECTION_RECORDS)
 
@@ -433,7 +433,7 @@ def section_records(key: str, period: Period) -> QuerySet:
     source = (
         volunteer_selectors.volunteer_figure_records
         if section == VOLUNTEERS
-        else policing_selectors.enterprise_figure_records
+        else enterprise_selectors.enterprise_figure_records
     )
     return source(unit=period.unit, start=start, end=end)[figure]
 

@@ -3,10 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from policing.models import Unit
 from reports import selectors
 from reports.forms import MonthField
 from reports.models import MonthlyReport
+from units.models import Unit
 
 
 def _units(request):

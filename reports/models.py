@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from policing.models import Unit
+from units.models import Unit
 
 
 class MonthlyReport(models.Model):

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from disputes.models import Dispute, FollowUp
-from policing.models import Enterprise, EnterpriseRequest, Incident, Unit
-from policing.selectors import scope_q, unit_list, user_unit
+from enterprises.models import Enterprise, EnterpriseRequest
+from incidents.models import Incident
 from reports import figures
 from reports.models import MonthlyReport
+from units.models import Unit
+from units.selectors import scope_q, unit_list, user_unit
 from volunteers.models import Outreach, Patrol, PatrolAttendance, Tip, Volunteer
 
 

@@ -5,12 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policing.api_support import ScopedPrimaryKeyRelatedField
-from policing.models import Unit
-from policing.serializers import UnitRefSerializer
 from reports import selectors
 from reports.models import MonthlyReport
 from reports.months import format_month, parse_month
+from units.api_support import ScopedPrimaryKeyRelatedField
+from units.models import Unit
+from units.serializers import UnitRefSerializer
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})

@@ -1,7 +1,7 @@
-"""Requesting and generating monthly reports.
+"""Recording requests for monthly reports and generating them.
 
-A request queues a Celery task (after the transaction commits); the task
-calls ``report_generate``, which computes every figure first and then swaps
+A request (``reports.queue.report_request``) is recorded here and queues a
+Celery task after the transaction commits; the task calls ``report_generate``, which computes every figure first and then swaps
 the snapshot in with one UPDATE. Running it twice, or twice at once, leaves
 one report with the same figures; a failure leaves the previous snapshot.
 """
@@ -9,7 +9,7 @@ one report with the same figures; a failure leaves the previous snapshot.
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notify
-from policing.models import Unit
-from policing.selectors import require_in_scope
 from reports import figures
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month
+from units.models import Unit
 
 
 def check_month(month: datetime.date) -> None:
@@ -45,25 +44,15 @@ def _get_or_create(*, unit: Unit, month: datetime.date, defaults: dict) -> tuple
 STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
-def report_request(*, actor: AbstractBaseUser, unit: Unit, month: datetime.date) -> MonthlyReport:
-    """Ask for a unit's report of a month; the figures are computed by a worker.
-
-    Rules: the unit lies in the actor's scope, who may view reports; the month
-    has begun. A report already queued or running is not queued again.
-    """
-    if not actor.has_perm("reports.view_monthlyreport"):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    require_in_scope(actor, unit)
-    check_month(month)
-    return report_enqueue(unit=unit, month=month, requested_by=actor)
-
-
-def report_enqueue(
+def report_mark_queued(
     *, unit: Unit, month: datetime.date, requested_by: AbstractBaseUser | None = None
-) -> MonthlyReport:
-    """Queue the generation unless a live request for the same report is queued."""
-    from reports.queue import queue_report_generation
+) -> tuple[MonthlyReport, bool]:
+    """Record a request for a report; whether it must be queued.
 
+    Not when a live request for the same report is already queued or running
+    (one older than ``STUCK_AFTER`` is taken as lost). The caller queues the
+    generation after the transaction commits (``reports.queue.report_enqueue``).
+    """
     now = timezone.now()
     report, created = _get_or_create(
         unit=unit, month=month, defaults={"requested_at": now, "requested_by": requested_by}
@@ -74,11 +63,8 @@ def report_enqueue(
     queued = created or MonthlyReport.objects.filter(pk=report.pk).exclude(busy).update(
         state=MonthlyReport.State.QUEUED, error="", requested_at=now, requested_by=requested_by
     )
-    if queued:
-        # A broker outage marks the report failed and raises QueueUnavailable.
-        transaction.on_commit(lambda: queue_report_generation(report.pk))
     report.refresh_from_db()
-    return report
+    return report, bool(queued)
 
 
 def report_generate(*, report_id: int) -> MonthlyReport:

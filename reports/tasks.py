@@ -5,9 +5,9 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from policing.models import Unit
 from reports import services
 from reports.months import add_months, current_month
+from units.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,9 @@ def generate_last_month_reports() -> int:
     units = Unit.objects.exclude(kind=Unit.Kind.BEAT).order_by("path")
     count = 0
     for unit in units.iterator():
-        services.report_enqueue(unit=unit, month=month)
+        report, queued = services.report_mark_queued(unit=unit, month=month)
+        if queued:
+            generate_monthly_report.apply_async(args=[report.pk])
         count += 1
     logger.info("queued %s reports for %s at %s", count, month, timezone.now())
     return count

@@ -1,7 +1,7 @@
 """Pages of the monthly reports and the supervisors' dashboard.
 
 Every report is fetched through a selector (another unit's report is a 404);
-a request goes through ``services.report_request``; the lists behind a count
+a request goes through ``queue.report_request``; the lists behind a count
 are the querysets of ``reports.figures``, further limited to the user's scope.
 """
 
@@ -16,13 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from disputes.models import Category, Dispute, Track
-from policing.conf import fengqiao
-from reports import charts, exports, figures, selectors, services
+from reports import charts, exports, figures, queue, selectors
 from reports.filters import ReportFilter
 from reports.forms import ReportRequestForm
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
-from reports.queue import QueueUnavailable
+from units.conf import fengqiao
 
 VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
@@ -38,10 +37,10 @@ def report_list(request):
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_request(actor=request.user, **form.cleaned_data)
+            report = queue.report_request(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except QueueUnavailable as error:
+        except queue.QueueUnavailable as error:
             form.add_error(None, str(error.detail))
         else:
             messages.success(

@@ -28,15 +28,18 @@ from disputes.models import (
     Source,
     Track,
 )
-from policing import services as ps
-from policing.models import Incident, Officer, Unit
-from policing.roles import group_name, sync_roles
+from incidents import services as incident_services
+from incidents.models import Incident
+from reports.months import add_months, current_month
+from reports.queue import report_enqueue
 from seeds import people
+from seeds.demo_volunteers import build_volunteers
 from seeds.enterprises import create_enterprises
 from seeds.mediators import create_mediators
 from seeds.scenarios import AREAS, SCENARIOS, Scenario
-from seeds.demo_volunteers import build_volunteers
 from seeds.units import AREA_CODES, create_units, create_wenzhou
+from units.models import Officer, Unit
+from units.roles import group_name, sync_roles
 
 PASSWORD = "demo12345"
 R = Officer.Role
@@ -158,9 +161,6 @@ class DemoBuilder:
         """Stored reports of the last six months for 亭湖分局 and its stations,
         oldest first (each compares with the one before). Queued through the
         service; with no broker the task runs in process after the commit."""
-        from reports.months import add_months, current_month
-        from reports.services import report_enqueue
-
         codes = ["TH", "TH-DC", "TH-WX", "TH-XY"]
         for n in range(6, 0, -1):
             month = add_months(current_month(), -n)
@@ -225,12 +225,16 @@ class DemoBuilder:
                 station, officer, received - datetime.timedelta(minutes=20), parties[0], scenario
             )
         beats = [u for u in self.units.values() if u.parent_id == station.pk]
-        dispute = ds.dispute_register(
+        case_data = dict(
             actor=officer, unit=station, title=scenario.title, category=scenario.category,
             source=Source.CALL_110 if incident else rng.choice(OTHER_SOURCES),
             received_at=received, place=parties[0].address, summary=scenario.summary,
-            parties=parties, beat=rng.choice(beats), assigned_officer=assignee, incident=incident,
+            parties=parties, beat=rng.choice(beats), assigned_officer=assignee,
         )
+        if incident is not None:
+            dispute = incident_services.incident_register_dispute(incident=incident, **case_data)
+        else:
+            dispute = ds.dispute_register(**case_data)
         DisputeEvent.objects.filter(dispute=dispute).update(at=at(0.02))
         Incident.objects.filter(dispute=dispute).update(linked_at=at(0.02))
         if case.fate == "registered":
@@ -322,7 +326,7 @@ class DemoBuilder:
         applicant = dispute.parties.order_by("id").first()
         call = self._call(dispute.unit, officer, when, applicant, SCENARIOS[0],
                           summary="报警人称楼上再次在夜间施工，噪音扰民，纠纷复发。")
-        self._step(dispute, when, lambda: ds.incident_link_dispute(
+        self._step(dispute, when, lambda: incident_services.incident_link_dispute(
             incident=call, dispute=dispute, actor=officer))
         self._step(dispute, when + datetime.timedelta(hours=1), lambda: ds.dispute_reopen(
             dispute=dispute, actor=officer, note="当事人再次报警称纠纷复发，重新组织调解。"))
@@ -344,7 +348,7 @@ class DemoBuilder:
 
     def _call(self, unit, officer, received_at, caller, scenario: Scenario, summary: str = ""):
         self.call_seq += 1
-        return ps.incident_create(
+        return incident_services.incident_create(
             actor=officer,
             number=f"110-{timezone.localdate(received_at):%Y%m%d}-{self.call_seq:04d}",
             received_at=received_at, caller_name=caller.name, caller_phone=caller.phone,

@@ -11,10 +11,10 @@ import random
 
 from django.utils import timezone
 
-from policing import services as ps
-from policing.models import EnterpriseRequest, EnterpriseVisit
-from policing.validators import CREDIT_CODE_CHARS, credit_code_check_char
+from enterprises import services as ps
+from enterprises.models import EnterpriseRequest, EnterpriseVisit
 from seeds import people
+from units.validators import CREDIT_CODE_CHARS, credit_code_check_char
 
 K = EnterpriseVisit.Kind
 C = EnterpriseRequest.Category

@@ -1,6 +1,8 @@
 """The outside mediation pool (the "八仙堂" of DESIGN.md §3): one or more
 mediators of every kind. Names are fictional; organisations are generic."""
 
+from disputes.services import mediator_save
+
 # (name, kind, organisation, unit code, specialities, phone)
 MEDIATORS: list[tuple[str, str, str, str, list[str], str]] = [
     ("孙明德", "judicial", "亭湖区司法局东城司法所", "TH", ["neighbourhood", "land", "debt"], "13905110201"),
@@ -22,8 +24,6 @@ MEDIATORS: list[tuple[str, str, str, str, list[str], str]] = [
 
 def create_mediators(*, actor, units) -> list:
     """Add the pool through disputes.services.mediator_save."""
-    from disputes.services import mediator_save
-
     return [
         mediator_save(
             actor=actor, name=name, kind=kind, organisation=organisation,

@@ -4,7 +4,7 @@ character, and mobile numbers. Deterministic for a given random.Random."""
 import datetime
 import random
 
-from policing.validators import id_number_check_char
+from units.validators import id_number_check_char
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN_NAMES = [

@@ -2,6 +2,8 @@
 county bureaus → stations → beats. Station names are those of the source
 articles; beats are numbered as stations number them."""
 
+from units.models import Unit
+
 # (name, code, children). A station's beats are listed as (name, code).
 CITY = ("盐城市公安局", "YC")
 
@@ -34,8 +36,6 @@ AREA_CODES = {"TH": "320902", "YD": "320903", "YN": "320902", "DT": "320981", "F
 
 def create_units():
     """Create the tree; return ``{code: Unit}``. Unit.save keeps the paths."""
-    from policing.models import Unit
-
     units = {}
     city = Unit.objects.create(name=CITY[0], code=CITY[1], kind=Unit.Kind.CITY_BUREAU)
     units[city.code] = city
@@ -69,8 +69,6 @@ AREA_CODES["LC"] = "330302"
 
 def create_wenzhou(units: dict) -> None:
     """The Wenzhou Lucheng tree, a second city bureau beside Yancheng."""
-    from policing.models import Unit
-
     city = Unit.objects.create(
         name=WENZHOU_CITY[0], code=WENZHOU_CITY[1], kind=Unit.Kind.CITY_BUREAU
     )

@@ -33,7 +33,6 @@ Deterministic for a given seed and day: every random choice comes from one
 ``random.Random(seed)`` and times are measured back from today's midnight.
 """
 
-import abc
 import bisect
 import datetime
 import itertools
@@ -60,10 +59,9 @@ from disputes.models import (
     ReferenceCounter,
     Referral,
 )
-from policing.conf import fengqiao
-from policing.models import Incident, Officer, Unit
-from policing.roles import group_name, sync_roles
-from seeds import people
+from incidents.models import Incident
+from seeds import people, volume_extra
+from seeds.bulk import CopySink, InsertSink, Sink, Table
 from seeds.scenarios import SCENARIOS
 from seeds.units import (
     CHINESE_NUMERALS,
@@ -74,6 +72,9 @@ from seeds.units import (
     YANCHENG_BEATS,
     YANCHENG_FULL,
 )
+from units.conf import fengqiao
+from units.models import Officer, Unit
+from units.roles import group_name, sync_roles
 
 R = Officer.Role
 EK = DisputeEvent.Kind
@@ -154,145 +155,16 @@ TRACK_CHANGE_SHARE = 0.06  # immediate cases moved to the joint track
 TRANSFER_SHARE = 0.01
 
 
-# ---- writing rows ---------------------------------------------------------------------
 
 
-class Table:
-    """The columns written for one model; columns not given take their
-    Django default (or NULL), so a field added later does not break the load."""
-
-    def __init__(self, model: type[models.Model], columns: list[str], now: datetime.datetime):
-        self.model = model
-        self.name = model._meta.db_table
-        # An auto primary key left out is filled by the database.
-        tail_fields = [
-            f for f in model._meta.concrete_fields
-            if f.column not in columns and not (f.primary_key and isinstance(f, models.AutoField))
-        ]
-        self.tail = tuple(_default(f, now) for f in tail_fields)
-        self.columns = list(columns) + [f.column for f in tail_fields]
 
 
-def _default(f: models.Field, now: datetime.datetime):
-    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-        return now
-    if f.has_default():
-        return f.get_default()
-    if f.null:
-        return None
-    if isinstance(f, (models.CharField, models.TextField)):
-        return ""
-    raise ValueError(f"{f.model.__name__}.{f.name} needs a value in seeds.volume")
 
 
-class Sink(abc.ABC):
-    """Buffers rows per table and writes them in batches."""
-
-    batch = 20_000
-
-    def __init__(self):
-        self.buffers: dict[Table, list[tuple]] = {}
-        self.counts: dict[str, int] = {}
-
-    def add(self, table: Table, row: tuple) -> None:
-        buffer = self.buffers.setdefault(table, [])
-        buffer.append(row + table.tail)
-        if len(buffer) >= self.batch:
-            self._flush(table)
-
-    def flush(self) -> None:
-        for table in list(self.buffers):
-            self._flush(table)
-
-    def _flush(self, table: Table) -> None:
-        rows = self.buffers.get(table)
-        if rows:
-            self._write(table, rows)
-            self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
-            self.buffers[table] = []
-
-    @abc.abstractmethod
-    def _write(self, table: Table, rows: list[tuple]) -> None:
-        """Write a batch of rows of one table."""
-
-    # Hooks around the whole load.
-    def begin(self, tables: list[str]) -> None:
-        pass
-
-    def end(self, tables: list[str]) -> None:
-        pass
 
 
-class CopySink(Sink):
-    """PostgreSQL: ``COPY … FROM STDIN`` with psycopg 3 (see the module docstring)."""
-
-    def __init__(self):
-        super().__init__()
-        self.dropped: list[str] = []
-
-    def _write(self, table: Table, rows: list[tuple]) -> None:
-        columns = ", ".join(f'"{c}"' for c in table.columns)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-
-    def begin(self, tables: list[str]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            # Secondary indexes only: those behind a primary key or a unique
-            # constraint stay (they are the rules the load must obey).
-            cursor.execute(
-                """
-                SELECT i.indexname, i.indexdef FROM pg_indexes i
-                JOIN pg_class c ON c.relname = i.indexname
-                WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
-                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
-                """,
-                [tables],
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-                self.dropped.append(definition)
-
-    def end(self, tables: list[str]) -> None:
-        with connection.cursor() as cursor:
-            for definition in self.dropped:
-                cursor.execute(definition)
-            for name in tables:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                    f'COALESCE((SELECT MAX(id) FROM "{name}"), 1))'
-                )
-            cursor.execute("SET LOCAL session_replication_role = origin")
-        self.dropped = []
 
 
-class InsertSink(Sink):
-    """Any other database (SQLite in the tests): plain INSERTs."""
-
-    batch = 2_000
-
-    def _write(self, table: Table, rows: list[tuple]) -> None:
-        ops = connection.ops
-        adapt = []
-        for column in table.columns:
-            f = next(f for f in table.model._meta.concrete_fields if f.column == column)
-            if isinstance(f, models.DateTimeField):
-                adapt.append(ops.adapt_datetimefield_value)
-            elif isinstance(f, models.DateField):
-                adapt.append(ops.adapt_datefield_value)
-            else:
-                adapt.append(None)
-        converted = [
-            tuple(a(v) if a and v is not None else v for a, v in zip(adapt, row)) for row in rows
-        ]
-        columns = ", ".join(f'"{c}"' for c in table.columns)
-        marks = ", ".join(["%s"] * len(table.columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', converted)
 
 
 class Ids:
@@ -998,8 +870,6 @@ BIG_TABLES = [
 
 def build_volume(*, scale_name: str, seed: int, log=print) -> dict:
     """Create the whole synthetic world in an empty database; return counts."""
-    from seeds import volume_extra
-
     scale = SCALES[scale_name]
     rng = random.Random(seed)
     started = time.monotonic()

@@ -8,12 +8,15 @@ into the disputes seeds.volume made from volunteer tips) and outreach.
 
 Enterprises: ``scale.enterprises`` firms over the stations (4,200 at city
 scale, the figure of source article 000) with visits of every kind and
-requests; skipped when policing.models has no Enterprise model.
+requests.
 """
 
 import datetime
 
+from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from seeds import people
+from seeds.bulk import Table
+from units.validators import CREDIT_CODE_CHARS, credit_code_check_char
 from volunteers.models import (
     Alliance,
     Membership,
@@ -23,11 +26,6 @@ from volunteers.models import (
     Tip,
     Volunteer,
 )
-
-try:  # Enterprise visits arrive with issue 4.
-    from policing.models import Enterprise, EnterpriseRequest, EnterpriseVisit
-except ImportError:  # pragma: no cover
-    Enterprise = EnterpriseRequest = EnterpriseVisit = None
 
 # (name, unit code, focus, fallback unit code when the tree is small)
 NAMED_ALLIANCES = [
@@ -51,12 +49,11 @@ THEME_WEIGHTS = [45, 10, 20, 20, 5]
 
 
 def tables() -> list:
-    models = [Volunteer, Membership, Patrol, PatrolAttendance, Tip, Outreach,
-              Outreach.volunteers.through]
-    if Enterprise is not None:
-        models += [Enterprise, EnterpriseVisit, EnterpriseVisit.officers.through,
-                   EnterpriseRequest]
-    return models
+    return [
+        Volunteer, Membership, Patrol, PatrolAttendance, Tip, Outreach,
+        Outreach.volunteers.through,
+        Enterprise, EnterpriseVisit, EnterpriseVisit.officers.through, EnterpriseRequest,
+    ]
 
 
 def build(*, gen, units: dict, stations: list, users: dict) -> None:
@@ -69,8 +66,6 @@ def _at(day: datetime.date, hour: int, tz, minute: int = 0) -> datetime.datetime
 
 
 def volunteers(*, gen, units: dict, stations: list, users: dict) -> None:
-    from seeds.volume import Table
-
     rng, sink, now, scale = gen.rng, gen.sink, gen.now, gen.scale
     tz = now.tzinfo
     coordinator = users["coordinator"]
@@ -229,11 +224,8 @@ REQUEST_CATEGORIES = ["exit_entry", "household", "vehicles", "security", "disput
 
 def enterprises(*, gen, stations: list) -> None:
     """Hook for the enterprise register; a no-op without the Enterprise model."""
-    if Enterprise is None or gen.scale.enterprises == 0:
+    if gen.scale.enterprises == 0:
         return
-    from policing.validators import CREDIT_CODE_CHARS, credit_code_check_char
-    from seeds.volume import Table
-
     rng, sink, now, scale = gen.rng, gen.sink, gen.now, gen.scale
     t_ent = Table(Enterprise, ["id", "name", "credit_code", "unit_id", "address", "industry",
                                "hazardous_chemicals", "logistics", "foreign_staff",

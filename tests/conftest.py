@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from disputes import services
 from disputes.models import Category, Source
-from policing.models import Officer, Unit
-from policing.roles import group_name
+from units.models import Officer, Unit
+from units.roles import group_name
 
 PASSWORD = "demo12345"
 
@@ -110,12 +110,12 @@ def login(client, user):
 
 def verify_second_factor(client, user):
     """Supervisors and admins must confirm a TOTP code after the password
-    (policing.accounts); mark this test session as confirmed, as the verify page
+    (units.accounts); mark this test session as confirmed, as the verify page
     would, so tests of other features can use them directly."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from policing.accounts import needs_second_factor
+    from units.accounts import needs_second_factor
 
     if not needs_second_factor(user):
         return client

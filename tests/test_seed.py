@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from disputes.models import Dispute, DisputeEvent, FollowUp, Status, Track
-from policing.models import Incident, Officer, Unit
-from policing.roles import group_name
-from policing.validators import validate_id_number, validate_phone
+from incidents.models import Incident
+from units.models import Officer, Unit
+from units.roles import group_name
+from units.validators import validate_id_number, validate_phone
 
 DEMO_ROLES = {
     "officer": ("TH-DC", Officer.Role.OFFICER),

@@ -15,10 +15,11 @@ from disputes.models import (
     ReferenceCounter,
     Status,
 )
-from policing.models import Incident, Unit
-from policing.validators import validate_id_number, validate_phone
+from incidents.models import Incident
 from reports import figures
 from reports.months import add_months, current_month
+from units.models import Unit
+from units.validators import validate_id_number, validate_phone
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Every record comes through a selector (another unit's record is 404), every
 write calls the service the pages call; a refused state change is the
-service's TransitionError, answered 409 by policing.api_support.
+service's TransitionError, answered 409 by units.api_support.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from disputes import services as dispute_services
-from policing.api_support import ERRORS_400, ERRORS_403, ERRORS_404, ERRORS_409, has_perm_or_403
+from units.api_support import ERRORS_400, ERRORS_403, ERRORS_404, ERRORS_409, has_perm_or_403
 from volunteers import selectors, services
 from volunteers import serializers as s
 from volunteers.filters import (

@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from policing.filters import YesNoFilter
-from policing.selectors import unit_list
+from units.filters import YesNoFilter
+from units.selectors import unit_list
 from volunteers import selectors
 from volunteers.models import Alliance, Outreach, Patrol, Tip, Volunteer
 

@@ -16,9 +16,14 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
-from policing.models import Officer, Unit
-from policing.selectors import unit_list, user_unit
-from policing.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
+from units.models import Officer, Unit
+from units.selectors import unit_list, user_unit
+from units.validators import (
+    normalise_id_number,
+    normalise_phone,
+    validate_id_number,
+    validate_phone,
+)
 from volunteers import selectors
 from volunteers.models import Alliance, Membership, Outreach, Tip, Volunteer
 from volunteers.services import coordinator_users_for

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policing.models import Unit
-from policing.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
+from units.models import Unit
+from units.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
 
 
 class Alliance(models.Model):

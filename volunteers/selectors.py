@@ -21,8 +21,8 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from policing.models import Unit
-from policing.selectors import scope_q
+from units.models import Unit
+from units.selectors import scope_q
 from volunteers.models import (
     Alliance,
     Membership,

@@ -10,13 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from disputes.models import Category
-from disputes.serializers import PartyInputSerializer
-from policing.api_support import ScopedPrimaryKeyRelatedField
-from policing.models import Unit
-from policing.selectors import unit_list
-from policing.serializers import DisputeRefSerializer, UnitRefSerializer, UserRefSerializer
+from disputes.serializers import DisputeRefSerializer, PartyInputSerializer
+from units.api_support import ScopedPrimaryKeyRelatedField
+from units.models import Unit
+from units.selectors import unit_list
+from units.serializers import UnitRefSerializer, UserRefSerializer
 from volunteers import selectors
-from volunteers.models import Alliance, Membership, Outreach, Patrol, PatrolAttendance, Tip, Volunteer
+from volunteers.forms import coordinator_choices
+from volunteers.models import (
+    Alliance,
+    Membership,
+    Outreach,
+    Patrol,
+    PatrolAttendance,
+    Tip,
+    Volunteer,
+)
 
 
 def _alliances(user, context=None):
@@ -36,8 +45,6 @@ def _patrols(user, context=None):
 
 
 def _coordinators(user, context=None):
-    from volunteers.forms import coordinator_choices
-
     return coordinator_choices(user=user)
 
 

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from disputes import services as dispute_services
 from disputes.models import Source
-from disputes.workflow import TransitionError
 from notifications.models import Notification
 from notifications.services import notify, recipients_in_unit
-from policing.models import Officer, Unit
-from policing.selectors import require_in_scope
-from policing.validators import normalise_id_number, normalise_phone
+from units.errors import TransitionError
+from units.models import Officer, Unit
+from units.selectors import require_in_scope
+from units.validators import normalise_id_number, normalise_phone
 from volunteers.models import (
     Alliance,
     Membership,

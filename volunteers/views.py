@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from disputes import services as dispute_services
-from disputes.workflow import TransitionError
-from policing.conf import fengqiao
-from policing.selectors import user_unit
-from policing.validators import mask_id_number, mask_phone
+from units.conf import fengqiao
+from units.errors import TransitionError
+from units.selectors import unit_get, user_unit
+from units.validators import mask_id_number, mask_phone
 from volunteers import selectors, services
 from volunteers.filters import (
     AllianceFilter,
@@ -328,8 +328,6 @@ def volunteer_import_confirm(request):
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("This preview has expired; upload the file again."))
         return redirect("volunteers:import")
-    from policing.selectors import unit_get
-
     unit = unit_get(user=request.user, pk=stored["unit"])
     importer = _importer(request, unit)
     rows = importer.load(stored["rows"])

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Status, Track
-from disputes.workflow import TransitionError
 from tests.conftest import build_world, register, require_service
+from units.errors import TransitionError
 
 
 @pytest.fixture

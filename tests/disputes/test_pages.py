@@ -19,12 +19,12 @@ from disputes.models import (
     Status,
     Track,
 )
-from policing.services import incident_create
+from incidents.services import incident_create
 from tests.conftest import login, register
 from tests.disputes.page_helpers import (
-    client,  # noqa: F401  (English pages)
     VALID_ID,
     action_url,
+    client,  # noqa: F401  (English pages)
     local_input,
     post_action,
     registration_data,
@@ -286,7 +286,10 @@ def test_registration_from_110_call_links_the_call(client, world):
         category="dispute", summary="邻居争吵",
     )
     login(client, world.officer)
-    url = reverse("disputes:create") + f"?incident={incident.pk}"
+    url = reverse("incidents:register_dispute", args=[incident.pk])
+    # The call's page links here; the older address still leads here.
+    old = client.get(reverse("disputes:create") + f"?incident={incident.pk}")
+    assert old.status_code == 302 and old["Location"] == url
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -311,7 +314,9 @@ def test_registration_from_call_of_another_station_is_404(client, world):
         category="dispute", summary="争吵",
     )
     login(client, world.officer)
-    assert client.get(reverse("disputes:create") + f"?incident={incident.pk}").status_code == 404
+    assert client.get(reverse("incidents:register_dispute", args=[incident.pk])).status_code == 404
+    old = reverse("disputes:create") + f"?incident={incident.pk}"
+    assert client.get(old, follow=True).status_code == 404
 
 
 def test_supervisor_cannot_register(client, world):

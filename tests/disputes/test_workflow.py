@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from disputes import services
 from disputes.models import DisputeEvent, FollowUp, Referral, Status, Track
-from disputes.workflow import TransitionError
+from incidents import services as incident_services
 from tests.conftest import register
+from units.errors import TransitionError
 
 
 def walk_to_mediation(world, dispute, track=Track.IMMEDIATE):
@@ -175,20 +176,20 @@ def test_follow_up_fills_the_earliest_scheduled(world, dispute):
 
 
 def test_repeat_call_detected_when_dispute_had_earlier_call(world):
-    from policing.models import Incident
     from disputes.selectors import repeat_call_candidates
+    from incidents.models import Incident
 
     dispute = register(world)
     now = timezone.now()
     first = Incident.objects.create(number="110-1", received_at=now - datetime.timedelta(hours=2), caller_name="张三",
                                     caller_phone="13851234567", address="东城小区3栋101", unit=world.dongcheng,
                                     category="dispute", summary="噪音")
-    services.incident_link_dispute(incident=first, dispute=dispute, actor=world.officer)
+    incident_services.incident_link_dispute(incident=first, dispute=dispute, actor=world.officer)
     assert first.is_repeat is False
     second = Incident.objects.create(number="110-2", received_at=now, caller_name="张三",
                                      caller_phone="13851234567", address="别处", unit=world.dongcheng,
                                      category="dispute", summary="又吵")
     assert list(repeat_call_candidates(user=world.officer, phone="13851234567")) == [dispute]
     assert list(repeat_call_candidates(user=world.officer2, phone="13851234567")) == []
-    services.incident_link_dispute(incident=second, dispute=dispute, actor=world.officer)
+    incident_services.incident_link_dispute(incident=second, dispute=dispute, actor=world.officer)
     assert second.is_repeat is True

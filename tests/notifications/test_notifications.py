@@ -9,14 +9,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from disputes import reminders as dispute_reminders
 from disputes import services
 from disputes.models import Dispute, FollowUp, Track
-from notifications.checks import run_checks
+from enterprises import reminders as enterprise_reminders
 from notifications.models import Notification
 from notifications.services import notify
-from reports.services import report_request
+from reports.queue import report_request
 from tests.conftest import login, register
 from tests.volunteers.conftest import patrol, tip, vw  # noqa: F401 - fixture
+from volunteers import reminders as volunteer_reminders
+
+
+def run_checks(now=None):
+    """What the beat runs every hour: each app's reminders."""
+    for reminders in (dispute_reminders, volunteer_reminders, enterprise_reminders):
+        reminders.send_reminders(now)
 
 K = Notification.Kind
 
@@ -209,7 +217,7 @@ def test_home_page_digest_counts_overnight_by_kind(client, world):
 
 
 def test_enterprise_request_due_soon_notifies_the_liaison_officer_once(world):
-    from tests.policing.enterprise_helpers import make_enterprise, make_request
+    from tests.enterprises.helpers import make_enterprise, make_request
 
     enterprise = make_enterprise(world, liaison_officer=world.officer)
     soon = make_request(world, enterprise, due_in=2)        # received yesterday: due tomorrow
@@ -222,7 +230,7 @@ def test_enterprise_request_due_soon_notifies_the_liaison_officer_once(world):
 
 
 def test_green_channel_request_due_soon_also_tells_the_lead(world):
-    from tests.policing.enterprise_helpers import make_enterprise, make_request
+    from tests.enterprises.helpers import make_enterprise, make_request
 
     enterprise = make_enterprise(world, liaison_officer=world.officer)
     make_request(world, enterprise, due_in=2, green=True)

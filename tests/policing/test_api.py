@@ -7,8 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from disputes.models import DisputeEvent
-from policing import services
-from policing.models import Incident
+from incidents import services
+from incidents.models import Incident
 from tests.conftest import register
 
 CALLER_PHONE = "13851234567"
@@ -153,7 +153,7 @@ def test_other_stations_calls_are_404_everywhere(world):
 def test_incident_filters(world):
     log_call(world, "110-1")
     linked = log_call(world, "110-2")
-    from disputes.services import incident_link_dispute
+    from incidents.services import incident_link_dispute
 
     incident_link_dispute(incident=linked, dispute=register(world), actor=world.officer)
     client = api(world.officer)

@@ -76,7 +76,7 @@ def test_follow_up_not_yet_due_is_not_shown(world, client):
 
 
 def test_officer_sees_unlinked_calls_of_own_station_only(world, client):
-    from policing.services import incident_create
+    from incidents.services import incident_create
 
     def call(actor, unit, number):
         return incident_create(

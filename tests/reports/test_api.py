@@ -72,11 +72,11 @@ def test_report_of_other_station_is_404(api, report, march_data):  # noqa: F811
 
 
 def test_list_filters_by_unit_and_month(api, report, march_data, django_capture_on_commit_callbacks):  # noqa: F811
-    from reports import services
+    from reports import queue
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_request(actor=march_data.supervisor, unit=march_data.tinghu, month=MARCH)
-        services.report_request(actor=march_data.supervisor, unit=march_data.tinghu, month=add_months(MARCH, -1))
+        queue.report_request(actor=march_data.supervisor, unit=march_data.tinghu, month=MARCH)
+        queue.report_request(actor=march_data.supervisor, unit=march_data.tinghu, month=add_months(MARCH, -1))
     api.force_authenticate(march_data.supervisor)
     assert api.get("/api/reports/").json()["count"] == 3
     data = api.get("/api/reports/", {"unit": march_data.tinghu.pk, "month": "2026-03"}).json()

@@ -50,11 +50,11 @@ def test_months_without_a_snapshot_offer_a_request(client, world):
 
 
 def test_stored_snapshot_fills_its_month(client, world, django_capture_on_commit_callbacks):
-    from reports import services
+    from reports import queue
 
     month = add_months(current_month(), -2)
     with django_capture_on_commit_callbacks(execute=True):
-        stored = services.report_request(actor=world.supervisor, unit=world.tinghu, month=month)
+        stored = queue.report_request(actor=world.supervisor, unit=world.tinghu, month=month)
     login(client, world.supervisor)
     response = client.get(reverse("reports:dashboard"))
     row = next(row for row in response.context["trend"] if row["month"] == month)

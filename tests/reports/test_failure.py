@@ -2,7 +2,7 @@
 
 from reports import figures
 from reports.models import MonthlyReport
-from reports.services import report_request
+from reports.queue import report_request
 from reports.tasks import generate_monthly_report
 from tests.reports.test_figures import MARCH, case, t
 

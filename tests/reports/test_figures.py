@@ -7,7 +7,8 @@ import pytest
 
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Track
-from policing.models import Incident
+from incidents import services as incident_services
+from incidents.models import Incident
 from reports import figures
 from reports.figures import Period
 from tests.conftest import register
@@ -138,7 +139,7 @@ def test_repeat_call_rate_and_satisfaction(world):
         call = Incident.objects.create(number=f"110-{n}", received_at=when, caller_name="张三",
                                        caller_phone="13851234567", address="东城小区", unit=world.dongcheng,
                                        category="dispute", summary="噪音")
-        services.incident_link_dispute(incident=call, dispute=dispute, actor=world.officer)
+        incident_services.incident_link_dispute(incident=call, dispute=dispute, actor=world.officer)
     Incident.objects.create(number="110-x", received_at=t(3, 3), caller_name="某", caller_phone="13851234000",
                             address="别处", unit=world.dongcheng, category="other", summary="未关联")
     services.follow_up_record(dispute=dispute, actor=world.officer, method="phone", finding="stable",

@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from policing.models import Unit
 from reports import figures
 from reports.figures import Period
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
 from tests.conftest import login, register
 from tests.reports.test_figures import MARCH, case, t
+from units.models import Unit
 
 
 def request_report(client, unit, month, capture):
@@ -33,10 +33,10 @@ def march_data(world):
 @pytest.fixture
 def report(march_data, django_capture_on_commit_callbacks):
     world = march_data
-    from reports import services
+    from reports import queue
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=world.lead, unit=world.dongcheng, month=MARCH)
+        report = queue.report_request(actor=world.lead, unit=world.dongcheng, month=MARCH)
     report.refresh_from_db()
     assert report.state == MonthlyReport.State.DONE
     return report
@@ -147,10 +147,10 @@ def test_users_without_the_permission_get_403(client, report, march_data, user):
 
 
 def test_list_shows_only_reports_in_scope(client, report, march_data, django_capture_on_commit_callbacks):
-    from reports import services
+    from reports import queue
 
     with django_capture_on_commit_callbacks(execute=True):
-        other = services.report_request(actor=march_data.lead2, unit=march_data.wuxing, month=MARCH)
+        other = queue.report_request(actor=march_data.lead2, unit=march_data.wuxing, month=MARCH)
     login(client, march_data.lead2)
     response = client.get(reverse("reports:list"))
     assert list(response.context["page_obj"]) == [other]

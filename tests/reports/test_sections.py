@@ -1,7 +1,7 @@
 """The volunteer and enterprise sections of the monthly report (DESIGN.md §6),
 with hand-built data and known answers.
 
-Everything is made through volunteers.services and policing.services, then
+Everything is made through volunteers.services and enterprises.services, then
 moved back into March 2026 (the services stamp "now"), as the dispute tests do.
 
 March 2026, 东城派出所 (dongcheng) — 亭湖分局 (tinghu) adds 五星 (wuxing):
@@ -33,12 +33,12 @@ from types import SimpleNamespace
 import pytest
 
 from disputes.services import PartyData
-from policing import services as policing_services
-from policing.models import EnterpriseRequest
-from reports import figures
+from enterprises import services as enterprise_services
+from enterprises.models import EnterpriseRequest
+from reports import figures, queue
 from reports.figures import Period
 from reports.models import MonthlyReport
-from tests.policing.enterprise_helpers import make_enterprise, request_data
+from tests.enterprises.helpers import make_enterprise, request_data
 from tests.reports.test_figures import MARCH, t
 from tests.volunteers.conftest import at, patrol, vw  # noqa: F401 - vw is a fixture
 from volunteers import services as volunteer_services
@@ -118,19 +118,19 @@ def build_volunteers(vw):  # noqa: F811
 
 
 def visit(world, enterprise, day, kind="routine", by=None):
-    return policing_services.visit_log(actor=by or world.officer, enterprise=enterprise,
+    return enterprise_services.visit_log(actor=by or world.officer, enterprise=enterprise,
                                        visited_on=day, kind=kind)
 
 
 def a_request(world, enterprise, received, due_in, *, by=None, answer=None, answered_at=None):
     by = by or world.officer
-    made = policing_services.request_create(
+    made = enterprise_services.request_create(
         actor=by, enterprise=enterprise, data=request_data(received=received, due_in=due_in)
     )
     if answer == "resolved":
-        policing_services.request_resolve(actor=by, request=made, resolution="已办结")
+        enterprise_services.request_resolve(actor=by, request=made, resolution="已办结")
     elif answer == "declined":
-        policing_services.request_decline(actor=by, request=made, reason="不属公安职责")
+        enterprise_services.request_decline(actor=by, request=made, reason="不属公安职责")
     if answered_at:
         EnterpriseRequest.objects.filter(pk=made.pk).update(resolved_at=answered_at)
     return made
@@ -259,11 +259,10 @@ def test_section_records_cannot_be_narrowed_by_track(sections_data):
 def test_report_stores_both_sections_and_their_changes(
     sections_data, django_capture_on_commit_callbacks
 ):
-    from reports import services
 
     w = sections_data
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=w.supervisor, unit=w.dongcheng, month=MARCH)
+        report = queue.report_request(actor=w.supervisor, unit=w.dongcheng, month=MARCH)
     report.refresh_from_db()
     assert report.state == MonthlyReport.State.DONE
     assert report.figures["volunteers"]["patrol_hours"] == 5.5
@@ -298,11 +297,10 @@ def test_change_keeps_none_for_a_report_made_before_the_sections():
 def test_tip_changed_after_the_snapshot_shows_in_its_list(
     sections_data, django_capture_on_commit_callbacks
 ):
-    from reports import services
 
     w = sections_data
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=w.supervisor, unit=w.dongcheng, month=MARCH)
+        report = queue.report_request(actor=w.supervisor, unit=w.dongcheng, month=MARCH)
     report.refresh_from_db()
     pending = Tip.objects.get(status=Tip.Status.NEW, received_at=t(3, 31, 23, 59))
     volunteer_services.tip_verify(actor=w.officer, tip=pending)

@@ -15,7 +15,7 @@ from reports import figures
 from reports.models import MonthlyReport
 from reports.months import current_month, month_bounds
 from tests.conftest import login
-from tests.policing.enterprise_helpers import make_enterprise
+from tests.enterprises.helpers import make_enterprise
 from tests.reports.test_figures import MARCH, t
 from tests.reports.test_sections import a_request, a_tip, build_enterprises, build_volunteers
 from tests.volunteers.conftest import vw  # noqa: F401 - fixture
@@ -23,10 +23,10 @@ from volunteers import services as volunteer_services
 
 
 def generate(user, unit, capture, month=MARCH):
-    from reports import services
+    from reports import queue
 
     with capture(execute=True):
-        report = services.report_request(actor=user, unit=unit, month=month)
+        report = queue.report_request(actor=user, unit=unit, month=month)
     report.refresh_from_db()
     assert report.state == MonthlyReport.State.DONE
     return report
@@ -84,7 +84,7 @@ def test_supervisor_sees_every_section_count_as_a_link(client, tinghu_report, bu
 
 def test_lead_gets_links_only_to_the_lists_their_role_may_read(client, dongcheng_report, built):
     # Station leads handle tips and enterprises but do not read the volunteer
-    # register or the patrol rosters (policing.roles).
+    # register or the patrol rosters (units.roles).
     login(client, built.w.lead)
     response = client.get(reverse("reports:detail", args=[dongcheng_report.pk]))
     html = response.content.decode()

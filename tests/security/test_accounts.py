@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from policing import accounts
 from tests.conftest import PASSWORD, login
+from units import accounts
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

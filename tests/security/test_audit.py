@@ -93,8 +93,9 @@ def test_unknown_kind_is_404(client, world, dispute):
 
 
 def test_deleted_attachment_stays_in_the_dispute_history(client, world, dispute):
-    from disputes.models import Attachment
     from django.core.files.base import ContentFile
+
+    from disputes.models import Attachment
 
     attachment = Attachment(
         dispute=dispute, kind="photo", uploaded_by=world.officer,
@@ -110,8 +111,8 @@ def test_deleted_attachment_stays_in_the_dispute_history(client, world, dispute)
 
 @pytest.mark.parametrize("kind", ["enterprise", "incident", "unit"])
 def test_other_records_have_a_history_page(client, world, kind):
-    from policing.models import Incident
-    from tests.policing.enterprise_helpers import make_enterprise
+    from incidents.models import Incident
+    from tests.enterprises.helpers import make_enterprise
 
     if kind == "unit":
         pk = world.dongcheng.pk

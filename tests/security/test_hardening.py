@@ -10,9 +10,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from disputes.models import Dispute, PersonalDataAccess
-from policing.logmask import MaskingExceptionReporterFilter, mask_text
 from tests.conftest import login
 from tests.disputes.page_helpers import registration_data
+from units.logmask import MaskingExceptionReporterFilter, mask_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FULL_ID = "320902199001011236"

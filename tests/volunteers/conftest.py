@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from policing.models import Officer
 from tests.conftest import make_user
+from units.models import Officer
 from volunteers import services
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from disputes.models import Source
 from disputes.services import PartyData
-from disputes.workflow import TransitionError
 from tests.volunteers.conftest import at, patrol, tip
+from units.errors import TransitionError
 from volunteers import selectors, services
 from volunteers.models import Patrol, PatrolAttendance, Tip
 

@@ -9,7 +9,9 @@ same generator at a few hundred disputes, for the tests.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from policing.models import Officer, Unit
+from seeds.demo import DEMO_USERS, PASSWORD, build_demo
+from seeds.volume import build_volume
+from units.models import Officer, Unit
 
 DEMO_URL = "http://127.0.0.1:8000"
 
@@ -35,8 +37,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, seed: int, if_empty: bool, **options):
-        from seeds.demo import PASSWORD, build_demo
-
         if Unit.objects.exists():
             if not if_empty:
                 raise CommandError(
@@ -55,8 +55,6 @@ class Command(BaseCommand):
         self._print_demo_users(PASSWORD)
 
     def _volume(self, scale: str, seed: int) -> None:
-        from seeds.volume import build_volume
-
         with transaction.atomic():
             result = build_volume(
                 scale_name=scale, seed=seed, log=lambda line: self.stdout.write(f"  {line}")
@@ -69,8 +67,6 @@ class Command(BaseCommand):
         ))
 
     def _print_demo_users(self, password: str) -> None:
-        from seeds.demo import DEMO_USERS
-
         officers = {
             o.user.username: o
             for o in Officer.objects.select_related("user", "unit").filter(

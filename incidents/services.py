@@ -1,0 +1,101 @@
+"""Writes of 110 calls: logging a call, linking it to the dispute it is about,
+and registering the dispute a call reports (through disputes.services)."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from disputes.models import Dispute
+from disputes.services import PartyData, dispute_record_call, dispute_register
+from incidents.models import Incident
+from units.errors import TransitionError
+from units.models import Unit
+from units.selectors import require_in_scope
+from units.validators import normalise_phone
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor: AbstractBaseUser,
+    number: str,
+    received_at: datetime.datetime,
+    caller_name: str,
+    caller_phone: str,
+    address: str,
+    unit: Unit,
+    category: str,
+    summary: str,
+    handling_officer: AbstractBaseUser | None = None,
+) -> Incident:
+    """Log a 110 call at a unit of the actor's scope.
+
+    The repeat-call check (disputes.selectors.repeat_call_candidates) is
+    offered on the call's page; linking is a separate, deliberate step.
+    """
+    if not actor.has_perm("incidents.add_incident"):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    require_in_scope(actor, unit)
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    incident = Incident(
+        number=number.strip(),
+        received_at=received_at,
+        caller_name=caller_name,
+        caller_phone=normalise_phone(caller_phone),
+        address=address,
+        unit=unit,
+        category=category,
+        summary=summary,
+        handling_officer=handling_officer or actor,
+    )
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_link_dispute(
+    *, incident: Incident, dispute: Dispute, actor: AbstractBaseUser
+) -> Incident:
+    """Link a 110 call to the dispute it is about, and put it on the case's timeline.
+
+    The call is a repeat call when the dispute already had an earlier call.
+    Refused (409): a call already linked to a case.
+    """
+    require_in_scope(actor, incident.unit)
+    require_in_scope(actor, dispute.unit)
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.dispute_id is not None:
+        raise TransitionError(_("This call is already linked to a case."), code="already_linked")
+    now = timezone.now()
+    locked.dispute = dispute
+    locked.linked_at = now
+    locked.is_repeat = dispute.incidents.filter(received_at__lt=locked.received_at).exists()
+    locked.save(update_fields=["dispute", "linked_at", "is_repeat"])
+    dispute_record_call(dispute=dispute, actor=actor, at=now, number=locked.number)
+    incident.refresh_from_db()
+    return incident
+
+
+@transaction.atomic
+def incident_register_dispute(
+    *,
+    actor: AbstractBaseUser,
+    incident: Incident,
+    parties: Iterable[PartyData],
+    **dispute: object,
+) -> Dispute:
+    """Register the dispute a 110 call reports and link the call to it, in one
+    transaction: if either step is refused (a call already linked), nothing is
+    saved. ``dispute`` holds the other arguments of
+    ``disputes.services.dispute_register``.
+    """
+    registered = dispute_register(actor=actor, parties=parties, **dispute)
+    incident_link_dispute(incident=incident, dispute=registered, actor=actor)
+    return registered

@@ -1,0 +1,103 @@
+"""Django admin for reference data and users: units and officers.
+
+Unit paths are derived in ``Unit.save``, so the admin shows them read-only.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Officer, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "code", "kind", "parent", "path"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    ordering = ["path"]
+    readonly_fields = ["path", "depth"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, unit: Unit) -> str:
+        return f"{'— ' * unit.depth}{unit.name}"
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "unit", "role", "badge_number"]
+    list_filter = ["role", "unit__kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "badge_number"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+
+
+class OfficerInline(admin.StackedInline):
+    model = Officer
+    can_delete = False
+    autocomplete_fields = ["unit"]
+    verbose_name_plural = _("place in the bureau")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [OfficerInline]
+    list_display = [
+        "username", "first_name", "last_name", "officer_unit", "officer_role", "is_active",
+    ]
+    list_select_related = ["officer__unit"]
+
+    @admin.display(description=_("unit"))
+    def officer_unit(self, user) -> str:
+        officer = getattr(user, "officer", None)
+        return str(officer.unit) if officer else "—"
+
+    @admin.display(description=_("role"))
+    def officer_role(self, user) -> str:
+        officer = getattr(user, "officer", None)
+        return officer.get_role_display() if officer else "—"
+
+
+# Change history (issue 7): every domain record's history is browsable here and
+# can be neither edited nor deleted; personal fields stay out of the pages.
+class HistoryAdmin(admin.ModelAdmin):
+    list_display = ["history_date", "history_type", "history_user", "__str__"]
+    list_filter = ["history_type"]
+    list_select_related = ["history_user"]
+    ordering = ["-history_date", "-history_id"]
+
+    def get_exclude(self, request, obj=None):
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if f.name == "id_number" or "phone" in f.name
+        ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _register_history_admins() -> None:
+    from simple_history.models import registered_models
+
+    for model in registered_models.values():
+        history_model = model.history.model
+        if not admin.site.is_registered(history_model):
+            admin.site.register(history_model, HistoryAdmin)
+
+
+_register_history_admins()

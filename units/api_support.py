@@ -1,0 +1,118 @@
+"""Shared pieces of the REST API: errors in the shape DESIGN.md §7 promises,
+and the small building blocks every app's serializers and viewsets use."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from units.errors import TransitionError
+
+
+def exception_handler(exc, context):
+    """Refused transitions answer 409 with a code; model validation errors 400
+    with field errors; everything else as DRF does."""
+    if isinstance(exc, TransitionError):
+        return Response(
+            {"detail": str(exc.message), "code": exc.code}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                # Django's catch-all key becomes DRF's, so clients see one name.
+                ("non_field_errors" if field == "__all__" else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    if isinstance(exc, DjangoPermissionDenied) and exc.args:
+        exc = exceptions.PermissionDenied(detail=str(exc.args[0]))
+    return drf_exception_handler(exc, context)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refusal: 403, 404 or 409 (then with a machine-readable ``code``)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """400: ``{"field": ["message", …]}``; nested lists keep their positions."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+ERRORS_400 = OpenApiResponse(FieldErrorsSerializer, description=_("Invalid input: field errors."))
+ERRORS_403 = OpenApiResponse(ErrorSerializer, description=_("You are not allowed to do this."))
+ERRORS_404 = OpenApiResponse(ErrorSerializer, description=_("Not found in your units."))
+ERRORS_409 = OpenApiResponse(
+    ErrorSerializer, description=_("The case's state does not allow this action (code says why).")
+)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id looked up only among what the requesting user may see.
+
+    ``scope(user, context)`` returns the queryset, normally a selector; an id
+    outside it is answered "does not exist", exactly like an unknown id, so
+    the field never tells whether another unit's record exists.
+    """
+
+    def __init__(self, *, model: type[Model], scope: Callable[..., QuerySet], **kwargs):
+        self.scope = scope
+        if not kwargs.get("read_only"):
+            # Only for the schema (the id's type); lookups use get_queryset().
+            kwargs["queryset"] = model._default_manager.none()
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(self.context["request"].user, self.context)
+
+
+def has_perm_or_403(user, perm: str) -> None:
+    """Refuse early with 403, before the input is validated: the service
+    checks again, but a refused user should not be told about field errors."""
+    if not user.has_perm(perm):
+        raise exceptions.PermissionDenied(_("You are not allowed to do this."))
+
+
+class PositionalErrorsListSerializer(serializers.ListSerializer):
+    """A nested list whose errors come back as a list in the items' order,
+    ``{}`` for a good item: ``{"parties": [{}, {"phone": [...]}]}``, the shape
+    DESIGN.md §7 promises whatever DRF's default (a dict keyed by index since
+    3.16)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
+                raise exceptions.ValidationError(
+                    [detail.get(index, {}) for index in range(len(data))]
+                ) from exc
+            raise
+
+
+class BlankChoicesMixin:
+    """Read-only choice fields of ``blank=True`` model fields may be "".
+
+    DRF drops ``allow_blank`` from fields listed in ``read_only_fields``, so the
+    schema's enum would leave "" out while the API answers it (a case not yet
+    assessed has no track). Keeping it puts "" into the schema's enum.
+    """
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choices = bool(kwargs.get("allow_blank") and kwargs.get("choices"))
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choices:
+            kwargs["allow_blank"] = True
+        return kwargs

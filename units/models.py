@@ -1,0 +1,120 @@
+"""The bureau's organisation: the unit tree and the officers in it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.validators import validate_phone
+
+
+class Unit(models.Model):
+    """One node of the bureau tree: city bureau → sub-bureau → station → beat.
+
+    ``path`` is a materialised path of zero-padded ids ("000001.000004.")
+    so that "this unit and everything below it" is one indexed prefix query.
+    """
+
+    class Kind(models.TextChoices):
+        CITY_BUREAU = "city_bureau", _("City bureau")
+        SUB_BUREAU = "sub_bureau", _("Sub-bureau")
+        STATION = "station", _("Police station")
+        BEAT = "beat", _("Beat")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Short code used in reference numbers, e.g. TH-DC."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=False)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        # Not about units as such: the one permission of the change history of
+        # every record (policing.history), given to leads and supervisors.
+        permissions = [("view_history", _("Can view the change history of records"))]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["path"], name="unit_path_sort_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is derived data that must never disagree with ``parent``,
+        # so it is kept here rather than trusted to every caller. Moving a unit
+        # rewrites its whole subtree in one UPDATE.
+        super().save(*args, **kwargs)
+        prefix = self.parent.path if self.parent_id else ""
+        path = f"{prefix}{self.pk:06d}."
+        if path == self.path:
+            return
+        old_path, old_depth = self.path, self.depth
+        self.path, self.depth = path, path.count(".") - 1
+        Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+        if old_path:
+            Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + (self.depth - old_depth),
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("policing:unit_detail", args=[self.pk])
+
+    def subtree(self) -> models.QuerySet["Unit"]:
+        return Unit.objects.filter(path__startswith=self.path)
+
+    def contains(self, other: "Unit") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Officer(models.Model):
+    """A user's place in the bureau: the unit whose subtree they may see, and role."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Community officer")
+        STATION_LEAD = "station_lead", _("Station lead")
+        COORDINATOR = "coordinator", _("Volunteer coordinator")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officers")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["unit__path", "user__username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+

@@ -1,0 +1,44 @@
+"""API representations of units and officers, and the references to them every
+app's serializers use."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from units.models import Unit
+from units.selectors import officers_in_scope, unit_list
+
+
+def officer_users(user, context=None):
+    """Users who are officers or leads of the requesting user's units."""
+    ids = officers_in_scope(user=user).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids)
+
+
+def units_in_scope(user, context=None):
+    return unit_list(user=user)
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "kind_display", "parent", "depth"]
+        read_only_fields = fields
+

@@ -1,0 +1,146 @@
+"""Second-factor pages (enrol, verify) and the throttled API token endpoint."""
+
+import base64
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from units import accounts
+
+
+class OtpForm(forms.Form):
+    otp = forms.CharField(
+        label=gettext_lazy("Six-digit code"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+def _confirm(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    otp_login(request, device)
+    request.session[accounts.NEEDS_OTP] = True
+    return redirect(_next_url(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """Shows a new TOTP secret (text and QR code, drawn here: no outside service)
+    and confirms the device once the user types a code it produced."""
+    if user_has_device(request.user, confirmed=True):
+        query = urlencode({"next": _next_url(request)})
+        return redirect(f"{reverse('accounts:otp_verify')}?{query}")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return _confirm(request, device)
+        form.add_error(
+            "otp", _("That code is not right. Check the clock of your phone and try again.")
+        )
+    context = {
+        "form": form,
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "qr_data_uri": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+        "next": _next_url(request),
+        "required": accounts.otp_required(request.user),
+    }
+    return render(request, "accounts/otp_enrol.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Asks for the current code of an enrolled device after the password."""
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:otp_enrol")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["otp"])
+        if device is not None:
+            return _confirm(request, device)
+        form.add_error(
+            "otp",
+            _(
+                "That code is not right, or too many wrong codes were tried; "
+                "wait a little and try again."
+            ),
+        )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        label=gettext_lazy("One-time code"),
+        required=False,
+        write_only=True,
+        help_text=gettext_lazy("Required for users who sign in with a second factor."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if accounts.needs_second_factor(user):
+            if not user_has_device(user, confirmed=True):
+                raise serializers.ValidationError(
+                    {"otp": [_("Enrol a second factor on the web before using the API.")]}
+                )
+            if not attrs.get("otp") or match_token(user, attrs["otp"]) is None:
+                raise serializers.ValidationError({"otp": [_("A valid one-time code is required.")]})
+        return attrs
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """``POST /api/auth/token/``: username, password and, for users with a second
+    factor, ``otp``. Locked-out usernames and addresses get 429 (django-axes)."""
+
+    serializer_class = TokenRequestSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the DRF request when it refused a locked-out login.
+            if getattr(request, "axes_locked_out", False):
+                body = {"detail": accounts.lockout_message(), "code": "locked_out"}
+                return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+obtain_token = ObtainTokenView.as_view()
