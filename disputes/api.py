@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from disputes import selectors, services
 from disputes import serializers as s
 from disputes.filters import DisputeFilter, MediatorFilter
-from disputes.models import Dispute, Mediator
+from disputes.models import Agreement, Dispute, JudicialConfirmation, Mediator
 from disputes.workflow import Action, required_permission
 from units.api_support import (
     ERRORS_400,
@@ -212,6 +212,92 @@ class DisputeViewSet(viewsets.GenericViewSet):
         data = self._valid(s.FollowUpInputSerializer)
         follow_up = services.follow_up_record(dispute=dispute, actor=request.user, **data)
         return self._created(s.FollowUpSerializer, follow_up)
+
+    def _agreement(self, pk, agreement_id) -> tuple[Dispute, Agreement]:
+        dispute = self._get(pk)
+        return dispute, get_object_or_404(dispute.agreements.all(), pk=agreement_id)
+
+    @extend_schema(
+        summary=_("Record whether the agreement was kept"),
+        request=s.PerformanceInputSerializer,
+        parameters=[OpenApiParameter("agreement_id", int, OpenApiParameter.PATH)],
+        responses={200: s.AgreementSerializer, **RECORD_RESPONSES},
+    )
+    @action(
+        detail=True, methods=["post"],
+        url_path=r"agreements/(?P<agreement_id>\d+)/performance",
+        url_name="agreement-performance",
+    )
+    def agreement_performance(self, request, pk=None, agreement_id=None):
+        dispute, agreement = self._agreement(pk, agreement_id)
+        has_perm_or_403(request.user, "disputes.mediate_dispute")
+        data = self._valid(s.PerformanceInputSerializer)
+        agreement = services.agreement_record_performance(
+            agreement=agreement, actor=request.user, **data
+        )
+        return Response(s.AgreementSerializer(agreement, context=self._context()).data)
+
+    @extend_schema(
+        summary=_("Record an application for judicial confirmation"),
+        request=s.ConfirmationApplyInputSerializer,
+        parameters=[OpenApiParameter("agreement_id", int, OpenApiParameter.PATH)],
+        responses={201: s.JudicialConfirmationSerializer, **RECORD_RESPONSES},
+    )
+    @action(
+        detail=True, methods=["post"],
+        url_path=r"agreements/(?P<agreement_id>\d+)/confirmation",
+        url_name="agreement-confirmation",
+    )
+    def agreement_confirmation(self, request, pk=None, agreement_id=None):
+        dispute, agreement = self._agreement(pk, agreement_id)
+        has_perm_or_403(request.user, "disputes.mediate_dispute")
+        data = self._valid(s.ConfirmationApplyInputSerializer, dispute=dispute)
+        confirmation = services.judicial_confirmation_apply(
+            agreement=agreement, actor=request.user, **data
+        )
+        return self._created(s.JudicialConfirmationSerializer, confirmation)
+
+    @extend_schema(
+        summary=_("Record the court's ruling on judicial confirmation"),
+        request=s.ConfirmationDecideInputSerializer,
+        parameters=[OpenApiParameter("agreement_id", int, OpenApiParameter.PATH)],
+        responses={200: s.JudicialConfirmationSerializer, **RECORD_RESPONSES},
+    )
+    @action(
+        detail=True, methods=["post"],
+        url_path=r"agreements/(?P<agreement_id>\d+)/confirmation/decision",
+        url_name="agreement-confirmation-decision",
+    )
+    def agreement_confirmation_decision(self, request, pk=None, agreement_id=None):
+        dispute, agreement = self._agreement(pk, agreement_id)
+        has_perm_or_403(request.user, "disputes.mediate_dispute")
+        confirmation = get_object_or_404(JudicialConfirmation, agreement=agreement)
+        data = self._valid(s.ConfirmationDecideInputSerializer, dispute=dispute)
+        confirmation = services.judicial_confirmation_decide(
+            confirmation=confirmation, actor=request.user, **data
+        )
+        return Response(
+            s.JudicialConfirmationSerializer(confirmation, context=self._context()).data
+        )
+
+    @extend_schema(
+        summary=_("Record the answer to a referral"),
+        request=s.ReferralAnswerInputSerializer,
+        parameters=[OpenApiParameter("referral_id", int, OpenApiParameter.PATH)],
+        responses={200: s.ReferralSerializer, **RECORD_RESPONSES},
+    )
+    @action(
+        detail=True, methods=["post"],
+        url_path=r"referrals/(?P<referral_id>\d+)/answer",
+        url_name="referral-answer",
+    )
+    def referral_answer(self, request, pk=None, referral_id=None):
+        dispute = self._get(pk)
+        referral = get_object_or_404(dispute.referrals.all(), pk=referral_id)
+        has_perm_or_403(request.user, "disputes.mediate_dispute")
+        data = self._valid(s.ReferralAnswerInputSerializer)
+        referral = services.referral_answer(referral=referral, actor=request.user, **data)
+        return Response(s.ReferralSerializer(referral, context=self._context()).data)
 
     @extend_schema(
         summary=_("Refer the case to another body"),

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import (
+    Agreement,
     Attachment,
     Category,
     Dispute,
     FollowUp,
+    JudicialConfirmation,
     MediationSession,
     Mediator,
     Party,
@@ -362,6 +364,106 @@ class FollowUpForm(StyledForm):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("done_at", local_now_minute())
         super().__init__(*args, **kwargs)
+
+
+class RevealReasonForm(StyledForm):
+    """Why personal data is shown in full: asked before every reveal, logged."""
+
+    REASONS = [
+        ("agreement", _("Issuing the mediation agreement")),
+        ("court", _("Application to the court")),
+        ("party_request", _("At the party's request")),
+        ("contact", _("Contacting the party")),
+        ("other", _("Other")),
+    ]
+    reason = forms.ChoiceField(label=_("Why"), choices=[("", "---------"), *REASONS])
+    detail = forms.CharField(
+        label=_("Details"), max_length=150, required=False,
+        help_text=_("Required for “Other”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not data.get("detail", "").strip():
+            self.add_error("detail", _("Say why the data is needed."))
+        return data
+
+    def logged_reason(self) -> str:
+        label = dict(self.REASONS)[self.cleaned_data["reason"]]
+        detail = self.cleaned_data.get("detail", "").strip()
+        return f"{label}: {detail}" if detail else str(label)
+
+
+class PerformanceForm(StyledForm):
+    performance = forms.ChoiceField(
+        label=_("Was the agreement kept?"),
+        choices=[
+            ("", "---------"),
+            *[
+                (c.value, c.label)
+                for c in (
+                    Agreement.Performance.PERFORMED,
+                    Agreement.Performance.PARTLY,
+                    Agreement.Performance.BREACHED,
+                )
+            ],
+        ],
+    )
+    on = forms.DateField(label=_("Found on"), widget=date_input())
+    note = forms.CharField(
+        label=_("Note"), widget=text_area(3), required=False,
+        help_text=_("Required for a partial performance or a breach: what was not kept."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class ConfirmationApplyForm(StyledForm):
+    court = forms.CharField(label=_("Court"), max_length=100)
+    applied_on = forms.DateField(label=_("Applied on"), widget=date_input())
+    applicants = forms.ModelMultipleChoiceField(
+        label=_("Parties applying"), queryset=None, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, dispute: Dispute, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("applied_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["applicants"].queryset = dispute.parties.all()
+        # Names and roles only: this list must not show personal data.
+        self.fields["applicants"].label_from_instance = str
+
+
+class ConfirmationDecideForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label=_("The court's ruling"),
+        choices=[
+            ("", "---------"),
+            *[
+                (c.value, c.label)
+                for c in (
+                    JudicialConfirmation.Outcome.CONFIRMED,
+                    JudicialConfirmation.Outcome.REJECTED,
+                )
+            ],
+        ],
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=date_input())
+    ruling_number = forms.CharField(
+        label=_("Ruling number"), max_length=60, required=False,
+        help_text=_("Required when confirmed."),
+    )
+    ruling = forms.ModelChoiceField(
+        label=_("Ruling scan"), queryset=None, required=False,
+        help_text=_("Upload the scan as an attachment of the case first."),
+    )
+
+    def __init__(self, *args, dispute: Dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ruling"].queryset = dispute.attachments.all()
 
 
 class ReferralForm(StyledForm):

@@ -1,11 +1,19 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit
-from units.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
+from units.validators import (
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 
 class Category(models.TextChoices):
@@ -321,9 +329,12 @@ class MediationSession(models.Model):
 
 
 class Agreement(models.Model):
+    """A mediation agreement (调解协议): terms, and whether they were kept."""
+
     class Performance(models.TextChoices):
         PENDING = "pending", _("Pending")
         PERFORMED = "performed", _("Performed")
+        PARTLY = "partly", _("Partly performed")
         BREACHED = "breached", _("Breached")
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="agreements")
@@ -333,6 +344,9 @@ class Agreement(models.Model):
     performance = models.CharField(
         _("performance"), max_length=20, choices=Performance.choices, default=Performance.PENDING
     )
+    # When and how the performance was found, as the officer recorded it.
+    performance_on = models.DateField(_("performance recorded for"), null=True, blank=True)
+    performance_note = models.TextField(_("performance note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -350,6 +364,63 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute.reference} {self.signed_on}"
+
+    @property
+    def confirmation_deadline(self) -> datetime.date:
+        """The last day to apply for judicial confirmation (30 days from signing)."""
+        return self.signed_on + datetime.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+
+
+# A court confirms a mediation agreement applied for within this many days of
+# its signing (人民调解法 §33).
+JUDICIAL_CONFIRMATION_DAYS = 30
+
+
+class JudicialConfirmation(models.Model):
+    """A court's judicial confirmation (司法确认) of an agreement: the parties'
+    application, then the court's ruling, which makes the agreement enforceable."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("judicial confirmation", "Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.CASCADE, related_name="confirmation",
+        verbose_name=_("agreement"),
+    )
+    court = models.CharField(_("court"), max_length=100)
+    applied_on = models.DateField(_("applied on"))
+    applicants = models.ManyToManyField(
+        Party, verbose_name=_("parties applying"), related_name="confirmations"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    ruling_number = models.CharField(_("ruling number"), max_length=60, blank=True)
+    ruling = models.ForeignKey(
+        "Attachment", verbose_name=_("ruling"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("judicial confirmation")
+        verbose_name_plural = _("judicial confirmations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("applied_on")),
+                name="confirmation_decided_after_applied",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court} · {self.applied_on}"
 
 
 class FollowUp(models.Model):
@@ -464,6 +535,7 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         AGREEMENT_SCAN = "agreement_scan", _("Signed agreement scan")
+        RULING = "ruling", _("Court ruling")
         DOCUMENT = "document", _("Document")
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
@@ -507,6 +579,8 @@ class DisputeEvent(models.Model):
         REFERRAL = "referral", _("Referral")
         ATTACHMENT = "attachment", _("Attachment added")
         INCIDENT_LINKED = "incident_linked", _("Call linked")
+        PERFORMANCE = "performance", _("Agreement performance recorded")
+        CONFIRMATION = "confirmation", _("Judicial confirmation")
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

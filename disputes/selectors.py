@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from disputes.models import (
     OPEN_STATUSES,
+    Agreement,
     Dispute,
     DisputeEvent,
     FollowUp,
@@ -44,7 +45,12 @@ def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
         "parties",
         "mediators",
         "co_officers",
-        "agreements",
+        Prefetch(
+            "agreements",
+            queryset=Agreement.objects.select_related("confirmation").prefetch_related(
+                "confirmation__applicants"
+            ),
+        ),
         "follow_ups__officer",
         "referrals",
         "attachments",
@@ -73,6 +79,24 @@ def dispute_source_tip(*, user: AbstractBaseUser, dispute: Dispute):
     if tip is None or not user.has_perm("volunteers.view_tip"):
         return None
     return tip if in_scope(user, tip.unit) else None
+
+
+def agreement_participants(*, dispute: Dispute) -> dict:
+    """Who mediated the case, for its agreement: the mediators and officers named
+    at dispatch or present at a session, and the sessions' dates. Uses what
+    ``dispute_detail`` prefetched."""
+    sessions = sorted(dispute.sessions.all(), key=lambda s: s.held_at)
+    mediators = {m.pk: m for m in dispute.mediators.all()}
+    officers = {dispute.assigned_officer.pk: dispute.assigned_officer}
+    officers.update((u.pk, u) for u in dispute.co_officers.all())
+    for session in sessions:
+        mediators.update((m.pk, m) for m in session.mediators.all())
+        officers.update((u.pk, u) for u in session.officers.all())
+    return {
+        "mediators": sorted(mediators.values(), key=lambda m: m.name),
+        "officers": sorted(officers.values(), key=lambda u: u.username),
+        "session_days": sorted({timezone.localtime(s.held_at).date() for s in sessions}),
+    }
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disputes.models import (
@@ -18,6 +19,7 @@ from disputes.models import (
     Dispute,
     DisputeEvent,
     FollowUp,
+    JudicialConfirmation,
     MediationSession,
     Mediator,
     Party,
@@ -34,7 +36,12 @@ from units.api_support import (
     ScopedPrimaryKeyRelatedField,
 )
 from units.models import Unit
-from units.selectors import beats_in_scope, station_choices, stations_in_scope, unit_list
+from units.selectors import (
+    beats_in_scope,
+    station_choices,
+    stations_in_scope,
+    unit_list,
+)
 from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users
 from units.validators import (
     mask_phone,
@@ -146,11 +153,40 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JudicialConfirmationSerializer(serializers.ModelSerializer):
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+
+    class Meta:
+        model = JudicialConfirmation
+        fields = [
+            "id", "court", "applied_on", "applicants", "outcome", "outcome_display",
+            "decided_on", "ruling_number", "ruling",
+        ]
+        read_only_fields = fields
+
+
 class AgreementSerializer(serializers.ModelSerializer):
+    performance_display = serializers.CharField(
+        source="get_performance_display", read_only=True
+    )
+    confirmation_deadline = serializers.DateField(read_only=True)
+    confirmation = serializers.SerializerMethodField()
+
     class Meta:
         model = Agreement
-        fields = ["id", "terms", "signed_on", "performance_due", "performance", "created_at"]
+        fields = [
+            "id", "terms", "signed_on", "performance_due", "performance",
+            "performance_display", "performance_on", "performance_note", "created_at",
+            "confirmation_deadline", "confirmation",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(JudicialConfirmationSerializer(allow_null=True))
+    def get_confirmation(self, agreement: Agreement) -> dict | None:
+        confirmation = getattr(agreement, "confirmation", None)
+        if confirmation is None:
+            return None
+        return JudicialConfirmationSerializer(confirmation, context=self.context).data
 
 
 class FollowUpSerializer(BlankChoicesMixin, serializers.ModelSerializer):
@@ -497,6 +533,73 @@ class SessionInputSerializer(serializers.Serializer):
     )
     parties_present = ScopedPrimaryKeyRelatedField(
         model=Party, scope=_case_parties, many=True, required=False, default=list
+    )
+
+
+class PerformanceInputSerializer(serializers.Serializer):
+    performance = serializers.ChoiceField(
+        choices=[
+            (c.value, c.label)
+            for c in (
+                Agreement.Performance.PERFORMED,
+                Agreement.Performance.PARTLY,
+                Agreement.Performance.BREACHED,
+            )
+        ]
+    )
+    on = serializers.DateField(help_text=_("The day the performance was found; not in the future."))
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text=_("Required for a partial performance or a breach."),
+    )
+
+
+def _case_parties_of_agreement(user, context):
+    return context["dispute"].parties.all()
+
+
+class ConfirmationApplyInputSerializer(serializers.Serializer):
+    court = serializers.CharField(max_length=100)
+    applied_on = serializers.DateField(
+        help_text=_("Within 30 days of the signing; not in the future.")
+    )
+    applicants = ScopedPrimaryKeyRelatedField(
+        model=Party, scope=_case_parties_of_agreement, many=True
+    )
+
+
+def _case_attachments(user, context):
+    return context["dispute"].attachments.all()
+
+
+class ConfirmationDecideInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[
+            (c.value, c.label)
+            for c in (JudicialConfirmation.Outcome.CONFIRMED, JudicialConfirmation.Outcome.REJECTED)
+        ]
+    )
+    decided_on = serializers.DateField()
+    ruling_number = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="",
+        help_text=_("Required when confirmed."),
+    )
+    ruling = ScopedPrimaryKeyRelatedField(
+        model=Attachment, scope=_case_attachments, required=False, allow_null=True,
+        default=None, help_text=_("The ruling's scan: an attachment of this case."),
+    )
+
+
+class ReferralAnswerInputSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[
+            (c.value, c.label)
+            for c in (Referral.State.ACCEPTED, Referral.State.ANSWERED, Referral.State.DECLINED)
+        ]
+    )
+    answer = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text=_("What they answered; required unless only accepted."),
     )
 
 

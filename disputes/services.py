@@ -22,6 +22,7 @@ from disputes.models import (
     Dispute,
     DisputeEvent,
     FollowUp,
+    JudicialConfirmation,
     MediationSession,
     Mediator,
     MediatorSpeciality,
@@ -328,6 +329,8 @@ def dispute_resolve(
         raise ValidationError(
             {"resolution_note": _("Record the agreement or describe how the dispute was settled.")}
         )
+    if agreement and agreement.signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("This date cannot be in the future.")})
     if agreement and agreement.performance_due and agreement.performance_due < agreement.signed_on:
         raise ValidationError(
             {"performance_due": _("Performance cannot be due before the agreement is signed.")}
@@ -589,6 +592,157 @@ def referral_answer(*, referral: Referral, actor: AbstractBaseUser, state: str, 
     _event(locked.dispute, kind=DisputeEvent.Kind.REFERRAL, actor=actor, at=now,
            note=f"{locked.target_name}: {locked.get_state_display()}")
     return locked
+
+
+# Agreements: performance and judicial confirmation ------------------------------
+
+
+def _check_day(field: str, day: datetime.date, *, today: datetime.date, not_before=None,
+               before_message="") -> None:
+    """A day something happened: never in the future, never before ``not_before``."""
+    if day > today:
+        raise ValidationError({field: _("This date cannot be in the future.")})
+    if not_before is not None and day < not_before:
+        raise ValidationError({field: before_message})
+
+
+def _lock_concluded_case(agreement: Agreement, actor: AbstractBaseUser) -> Dispute:
+    _require_mediating(agreement.dispute, actor)
+    locked = Dispute.objects.select_for_update().get(pk=agreement.dispute_id)
+    if locked.status not in (Status.RESOLVED, Status.CLOSED):
+        raise TransitionError(
+            _("An agreement's performance and confirmation are recorded on resolved or "
+              "closed cases."),
+            code="case_not_concluded",
+        )
+    return locked
+
+
+@transaction.atomic
+def agreement_record_performance(
+    *,
+    agreement: Agreement,
+    actor: AbstractBaseUser,
+    performance: str,
+    on: datetime.date,
+    note: str = "",
+) -> Agreement:
+    """Record whether the parties kept the agreement: performed, partly
+    performed or breached, as found on ``on``.
+
+    Rules: the actor may mediate and the case lies in their scope; the case is
+    resolved or closed (409 otherwise); the day is neither in the future nor
+    before the signing; a partial performance or a breach needs a note. A later
+    finding replaces the earlier one; each stays on the timeline and in the
+    history. A breach changes nothing else: the officer reopens the case
+    (重新调解, the agreement kept) or refers it.
+    """
+    locked = _lock_concluded_case(agreement, actor)
+    choices = Agreement.Performance
+    if performance not in (choices.PERFORMED, choices.PARTLY, choices.BREACHED):
+        raise ValidationError(
+            {"performance": _("Choose performed, partly performed or breached.")}
+        )
+    now = timezone.now()
+    _check_day("on", on, today=timezone.localdate(now), not_before=agreement.signed_on,
+               before_message=_("The agreement was signed after this date."))
+    if performance != choices.PERFORMED and not note.strip():
+        raise ValidationError({"note": _("Say what was not kept.")})
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement.performance, agreement.performance_on = performance, on
+    agreement.performance_note = note.strip()
+    agreement.save(update_fields=["performance", "performance_on", "performance_note"])
+    label = agreement.get_performance_display()
+    _event(locked, kind=DisputeEvent.Kind.PERFORMANCE, actor=actor, at=now,
+           note=f"{label} ({on:%Y-%m-%d})" + (f": {agreement.performance_note}" if note else ""))
+    return agreement
+
+
+@transaction.atomic
+def judicial_confirmation_apply(
+    *,
+    agreement: Agreement,
+    actor: AbstractBaseUser,
+    court: str,
+    applied_on: datetime.date,
+    applicants: Iterable[Party],
+) -> JudicialConfirmation:
+    """Record the parties' application to a court for judicial confirmation.
+
+    Rules: as for performance (mediating actor in scope, case resolved or
+    closed); one application per agreement (409); applied on or after the
+    signing, within 30 days of it and not in the future; at least one applying
+    party, all of them parties of this case.
+    """
+    locked = _lock_concluded_case(agreement, actor)
+    if JudicialConfirmation.objects.filter(agreement=agreement).exists():
+        raise TransitionError(
+            _("Judicial confirmation has already been applied for."), code="already_applied"
+        )
+    now = timezone.now()
+    _check_day("applied_on", applied_on, today=timezone.localdate(now),
+               not_before=agreement.signed_on,
+               before_message=_("The agreement was signed after this date."))
+    if applied_on > agreement.confirmation_deadline:
+        raise ValidationError({"applied_on": _(
+            "A court confirms an agreement applied for within 30 days of its signing "
+            "(by %(day)s)."
+        ) % {"day": f"{agreement.confirmation_deadline:%Y-%m-%d}"}})
+    applicants = list(applicants)
+    if not applicants:
+        raise ValidationError({"applicants": _("Name the parties applying.")})
+    if any(party.dispute_id != locked.pk for party in applicants):
+        raise ValidationError({"applicants": _("Only this case's parties can apply.")})
+    confirmation = JudicialConfirmation(
+        agreement=agreement, court=court.strip(), applied_on=applied_on, recorded_by=actor
+    )
+    confirmation.full_clean(exclude=["applicants"])
+    confirmation.save()
+    confirmation.applicants.set(applicants)
+    _event(locked, kind=DisputeEvent.Kind.CONFIRMATION, actor=actor, at=now,
+           note=f"{confirmation.court}: {JudicialConfirmation.Outcome.PENDING.label}")
+    return confirmation
+
+
+@transaction.atomic
+def judicial_confirmation_decide(
+    *,
+    confirmation: JudicialConfirmation,
+    actor: AbstractBaseUser,
+    outcome: str,
+    decided_on: datetime.date,
+    ruling_number: str = "",
+    ruling: Attachment | None = None,
+) -> JudicialConfirmation:
+    """Record the court's ruling: confirmed or rejected.
+
+    Rules: as for the application; only a pending application (409); decided
+    on or after the application and not in the future; a confirmation needs
+    the ruling's number; the ruling's scan, if given, is an attachment of
+    this case.
+    """
+    locked = _lock_concluded_case(confirmation.agreement, actor)
+    confirmation = JudicialConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    outcomes = JudicialConfirmation.Outcome
+    if confirmation.outcome != outcomes.PENDING:
+        raise TransitionError(_("The court's ruling is already recorded."), code="already_decided")
+    if outcome not in (outcomes.CONFIRMED, outcomes.REJECTED):
+        raise ValidationError({"outcome": _("Choose confirmed or rejected.")})
+    now = timezone.now()
+    _check_day("decided_on", decided_on, today=timezone.localdate(now),
+               not_before=confirmation.applied_on,
+               before_message=_("The court cannot rule before the application."))
+    if outcome == outcomes.CONFIRMED and not ruling_number.strip():
+        raise ValidationError({"ruling_number": _("Give the ruling's number.")})
+    if ruling is not None and ruling.dispute_id != locked.pk:
+        raise ValidationError({"ruling": _("Choose an attachment of this case.")})
+    confirmation.outcome, confirmation.decided_on = outcome, decided_on
+    confirmation.ruling_number, confirmation.ruling = ruling_number.strip(), ruling
+    confirmation.save()
+    _event(locked, kind=DisputeEvent.Kind.CONFIRMATION, actor=actor, at=now,
+           note=f"{confirmation.court}: {confirmation.get_outcome_display()}"
+           + (f" {confirmation.ruling_number}" if confirmation.ruling_number else ""))
+    return confirmation
 
 
 ALLOWED_ATTACHMENT_TYPES = {

@@ -24,6 +24,21 @@ urlpatterns = [
     path("<int:pk>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(
+        "<int:pk>/agreements/<int:agreement_pk>/performance/",
+        views.agreement_performance,
+        name="agreement_performance",
+    ),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/confirmation/",
+        views.agreement_confirmation,
+        name="agreement_confirmation",
+    ),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/confirmation/decision/",
+        views.agreement_confirmation_decision,
+        name="agreement_confirmation_decision",
+    ),
+    path(
         "<int:pk>/agreements/<int:agreement_pk>/print/",
         views.agreement_print,
         name="agreement_print",

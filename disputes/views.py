@@ -22,10 +22,14 @@ from disputes.filters import DisputeFilter, MediatorFilter
 from disputes.forms import (
     ACTION_FORMS,
     AttachmentForm,
+    ConfirmationApplyForm,
+    ConfirmationDecideForm,
     DisputeForm,
     FollowUpForm,
     MediatorForm,
     PartyFormSet,
+    PerformanceForm,
+    RevealReasonForm,
     ReferralAnswerForm,
     ReferralForm,
     SessionForm,
@@ -33,7 +37,7 @@ from disputes.forms import (
     local_now_minute,
     style_form,
 )
-from disputes.models import Dispute, Status
+from disputes.models import Dispute, JudicialConfirmation, Status
 from disputes.workflow import Action, allowed_actions, required_permission
 from units.conf import fengqiao
 from units.errors import TransitionError
@@ -272,9 +276,10 @@ def dispute_action(request, pk, action):
 # Records added to a case ------------------------------------------------------------
 
 
-def _record_page(request, dispute, form, *, title, template="disputes/record_form.html"):
+def _record_page(request, dispute, form, *, title, template="disputes/record_form.html",
+                 **extra):
     return render(request, template, {
-        "nav": "disputes", "dispute": dispute, "form": form, "title": title,
+        "nav": "disputes", "dispute": dispute, "form": form, "title": title, **extra,
     })
 
 
@@ -324,7 +329,68 @@ def follow_up_create(request, pk):
         )):
             messages.success(request, _("Follow-up recorded."))
             return redirect(dispute)
-    return _record_page(request, dispute, form, title=_("Record a follow-up"))
+    # A follow-up visit is when the officer learns whether the agreement is kept.
+    pending = [a for a in dispute.agreements.all() if a.performance == a.Performance.PENDING]
+    return _record_page(
+        request, dispute, form, title=_("Record a follow-up"), pending_agreements=pending
+    )
+
+
+def _agreement_page(request, pk, agreement_pk):
+    """The case and one of its agreements, for a user who may mediate."""
+    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
+    if not request.user.has_perm("disputes.mediate_dispute"):
+        raise PermissionDenied
+    return dispute, agreement
+
+
+@login_required
+@view_required
+def agreement_performance(request, pk, agreement_pk):
+    dispute, agreement = _agreement_page(request, pk, agreement_pk)
+    form = PerformanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _call_service(form, lambda: services.agreement_record_performance(
+            agreement=agreement, actor=request.user, **form.cleaned_data
+        )):
+            messages.success(request, _("The agreement's performance was recorded."))
+            if form.cleaned_data["performance"] != agreement.Performance.PERFORMED:
+                messages.info(request, _(
+                    "If the dispute is not settled, reopen the case to mediate again "
+                    "(the agreement is kept) or refer it."
+                ))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Record the agreement's performance"))
+
+
+@login_required
+@view_required
+def agreement_confirmation(request, pk, agreement_pk):
+    dispute, agreement = _agreement_page(request, pk, agreement_pk)
+    form = ConfirmationApplyForm(request.POST or None, dispute=dispute)
+    if request.method == "POST" and form.is_valid():
+        if _call_service(form, lambda: services.judicial_confirmation_apply(
+            agreement=agreement, actor=request.user, **form.cleaned_data
+        )):
+            messages.success(request, _("The application for judicial confirmation was recorded."))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Apply for judicial confirmation"))
+
+
+@login_required
+@view_required
+def agreement_confirmation_decision(request, pk, agreement_pk):
+    dispute, agreement = _agreement_page(request, pk, agreement_pk)
+    confirmation = get_object_or_404(JudicialConfirmation, agreement=agreement)
+    form = ConfirmationDecideForm(request.POST or None, dispute=dispute)
+    if request.method == "POST" and form.is_valid():
+        if _call_service(form, lambda: services.judicial_confirmation_decide(
+            confirmation=confirmation, actor=request.user, **form.cleaned_data
+        )):
+            messages.success(request, _("The court's ruling was recorded."))
+            return redirect(dispute)
+    return _record_page(request, dispute, form, title=_("Record the court's ruling"))
 
 
 @login_required
@@ -394,13 +460,27 @@ def attachment_download(request, pk, attachment_pk):
     return response
 
 
+@never_cache
 @login_required
 @view_required
 def agreement_print(request, pk, agreement_pk):
+    """The 协议书 ready to print. Its parties' ID numbers and phones show
+    masked; printing them in full is a reveal: a reason is asked (POST) and
+    each party's access is logged, and the full page is this response only."""
     dispute = selectors.dispute_detail(user=request.user, pk=pk)
     agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
+    form = RevealReasonForm(request.POST or None)
+    revealed = False
+    if request.method == "POST" and form.is_valid():
+        reason = form.logged_reason()
+        for party in dispute.parties.all():
+            services.party_reveal(party=party, actor=request.user, via="print", reason=reason)
+        revealed = True
     return render(request, "disputes/agreement_print.html", {
         "nav": "disputes", "dispute": dispute, "agreement": agreement,
+        "participants": selectors.agreement_participants(dispute=dispute),
+        "form": form, "revealed": revealed,
+        "can_reveal": request.user.has_perm("disputes.reveal_personal_data"),
     })
 
 

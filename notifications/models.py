@@ -20,6 +20,8 @@ class Notification(models.Model):
         DEADLINE_SOON = "deadline_soon", _("Case deadline tomorrow")
         OVERDUE = "overdue", _("Case overdue")
         FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+        PERFORMANCE_DUE = "performance_due", _("Agreement performance to record")
+        CONFIRMATION_WINDOW = "confirmation_window", _("Judicial confirmation window closing")
         TIP_RECEIVED = "tip_received", _("Tip sent to your unit")
         REQUEST_DUE_SOON = "request_due_soon", _("Enterprise request due soon")
         PATROL_SHORT = "patrol_short", _("Patrol short of volunteers")

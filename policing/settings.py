@@ -7,6 +7,7 @@ with ImproperlyConfigured instead of guessing.
 
 import datetime
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = LOCAL
+if LOCAL:
+    # The demo serves static files from the apps (finders); it has no
+    # collectstatic folder, and WhiteNoise need not say so at every start.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production values by default, relaxed only for the local demo.
@@ -314,6 +319,10 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+if CELERY_TASK_ALWAYS_EAGER:
+    # In process: an in-memory transport, so kombu never looks for a server
+    # (nor warns that none was named). `manage.py run_schedule` plays beat.
+    CELERY_BROKER_URL = "memory://localhost/"
 # A task that fails in process records its failure (a report says why) rather
 # than turning the page that queued it into an error page.
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -374,6 +383,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Tasks run in process (no broker) report their success on the page that
+    # asked; a worker's log keeps one line per task.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }
 
 # Domain settings: read at call time through units.conf, never at import.
