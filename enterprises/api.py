@@ -9,7 +9,11 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from enterprises import selectors, services
-from enterprises.filters import EnterpriseFilter, EnterpriseRequestFilter, EnterpriseVisitFilter
+from enterprises.filters import (
+    EnterpriseFilter,
+    EnterpriseRequestFilter,
+    EnterpriseVisitFilter,
+)
 from enterprises.serializers import (
     EnterpriseRequestSerializer,
     EnterpriseSerializer,
@@ -17,10 +21,17 @@ from enterprises.serializers import (
     EnterpriseVisitSerializer,
     EnterpriseWriteSerializer,
     RequestConvertSerializer,
+    RequestCreateSerializer,
     RequestDeclineSerializer,
     RequestResolveSerializer,
 )
-from units.api_support import ERRORS_400, ERRORS_403, ERRORS_404, ERRORS_409, has_perm_or_403
+from units.api_support import (
+    ERRORS_400,
+    ERRORS_403,
+    ERRORS_404,
+    ERRORS_409,
+    has_perm_or_403,
+)
 
 
 @extend_schema_view(
@@ -139,6 +150,11 @@ def _request_action_schema(summary, request_serializer=None):
 @extend_schema_view(
     list=extend_schema(summary=_("Enterprise requests of your units, overdue first")),
     retrieve=extend_schema(responses={200: EnterpriseRequestSerializer, 404: ERRORS_404}),
+    create=extend_schema(
+        summary=_("Log a request received outside a visit"),
+        request=RequestCreateSerializer,
+        responses={201: EnterpriseRequestSerializer, 400: ERRORS_400, 403: ERRORS_403},
+    ),
 )
 class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Requests (诉求) tracked to their answer: open → in progress → resolved /
@@ -151,6 +167,17 @@ class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.request_list(user=self.request.user)
+
+    def create(self, request):
+        has_perm_or_403(request.user, "enterprises.add_enterpriserequest")
+        data = dict(self._input(RequestCreateSerializer))
+        enterprise = data.pop("enterprise")
+        item = services.request_create(
+            actor=request.user, enterprise=enterprise, data=services.RequestData(**data)
+        )
+        answer = self._answer(item.pk)
+        answer.status_code = status.HTTP_201_CREATED
+        return answer
 
     @_request_action_schema(_("Start handling the request"), None)
     @action(detail=True, methods=["post"])

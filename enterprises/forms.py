@@ -135,6 +135,18 @@ class RequestForm(forms.Form):
 RequestFormSet = forms.formset_factory(RequestForm, extra=3, max_num=10, validate_max=True)
 
 
+class StandaloneRequestForm(RequestForm):
+    """A request received outside a visit: by phone, at the window."""
+
+    received_on = forms.DateField(label=_("Received on"), widget=DATE_WIDGET)
+    field_order = ["received_on", "category", "description", "due_on", "green_channel"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("received_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
 class RequestResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"),

@@ -11,7 +11,10 @@ from disputes.models import Category as DisputeCategory
 from disputes.serializers import DisputeRefSerializer
 from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from enterprises.selectors import enterprise_list
-from units.api_support import PositionalErrorsListSerializer, ScopedPrimaryKeyRelatedField
+from units.api_support import (
+    PositionalErrorsListSerializer,
+    ScopedPrimaryKeyRelatedField,
+)
 from units.models import Unit
 from units.selectors import unit_list
 from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users
@@ -133,6 +136,13 @@ class RequestInputSerializer(serializers.Serializer):
 
     class Meta:
         list_serializer_class = PositionalErrorsListSerializer
+
+
+class RequestCreateSerializer(RequestInputSerializer):
+    """A request received outside a visit (by phone, at the window)."""
+
+    enterprise = ScopedPrimaryKeyRelatedField(model=Enterprise, scope=enterprises_in_scope)
+    received_on = serializers.DateField(help_text=_("Not in the future."))
 
 
 class EnterpriseVisitCreateSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("<int:pk>/requests/new/", views.request_create, name="request_create"),
     path("requests/", views.request_board, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/start/", views.request_start, name="request_start"),

@@ -30,6 +30,7 @@ from enterprises.forms import (
     RequestDeclineForm,
     RequestFormSet,
     RequestResolveForm,
+    StandaloneRequestForm,
     VisitForm,
 )
 from enterprises.imports import EnterpriseImporter
@@ -186,6 +187,26 @@ def visit_create(request, pk):
         request,
         "enterprises/visit_form.html",
         {"nav": NAV, "enterprise": enterprise, "form": form, "formset": formset},
+    )
+
+
+@login_required
+@permission_required("enterprises.add_enterpriserequest", raise_exception=True)
+def request_create(request, pk):
+    """Log a request the enterprise brought outside a visit (by phone, at the window)."""
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form = StandaloneRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = _call(form, lambda: services.request_create(
+            actor=request.user, enterprise=enterprise,
+            data=services.RequestData(**form.cleaned_data),
+        ))
+        if item is not None:
+            messages.success(request, _("The request was logged."))
+            return redirect(item)
+    return render(
+        request, "enterprises/request_form.html",
+        {"nav": NAV, "enterprise": enterprise, "form": form},
     )
 
 

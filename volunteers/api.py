@@ -5,15 +5,22 @@ write calls the service the pages call; a refused state change is the
 service's TransitionError, answered 409 by units.api_support.
 """
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from disputes import services as dispute_services
-from units.api_support import ERRORS_400, ERRORS_403, ERRORS_404, ERRORS_409, has_perm_or_403
+from units.api_support import (
+    ERRORS_400,
+    ERRORS_403,
+    ERRORS_404,
+    ERRORS_409,
+    has_perm_or_403,
+)
 from volunteers import selectors, services
 from volunteers import serializers as s
 from volunteers.filters import (
@@ -97,6 +104,40 @@ class AllianceViewSet(_ScopedViewSet):
 
     def perform(self, data):
         return services.alliance_save(actor=self.request.user, **data)
+
+    @extend_schema(
+        summary=_("Add a volunteer to the alliance, or change their role"),
+        request=s.MembershipInputSerializer,
+        responses={201: s.MembershipSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="members", url_name="members")
+    def members(self, request, pk=None):
+        alliance = self.get_object()
+        has_perm_or_403(request.user, "volunteers.change_alliance")
+        membership = services.membership_save(
+            actor=request.user, alliance=alliance, **self._valid(s.MembershipInputSerializer)
+        )
+        data = s.MembershipSerializer(membership, context=self._context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Remove a volunteer from the alliance"),
+        request=None,
+        parameters=[OpenApiParameter("membership_id", int, OpenApiParameter.PATH)],
+        responses={204: None, 403: ERRORS_403, 404: ERRORS_404},
+    )
+    @action(
+        detail=True, methods=["post"],
+        url_path=r"members/(?P<membership_id>\d+)/remove", url_name="member-remove",
+    )
+    def member_remove(self, request, pk=None, membership_id=None):
+        alliance = self.get_object()
+        membership = get_object_or_404(
+            alliance.memberships.select_related("alliance"), pk=membership_id
+        )
+        has_perm_or_403(request.user, "volunteers.change_alliance")
+        services.membership_remove(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @_crud_schema(

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit
-from units.validators import mask_id_number, mask_phone, validate_id_number, validate_phone
+from units.validators import (
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 
 class Alliance(models.Model):

@@ -87,6 +87,15 @@ class AllianceInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
+class MembershipInputSerializer(serializers.Serializer):
+    volunteer = ScopedPrimaryKeyRelatedField(model=Volunteer, scope=_volunteers)
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    joined_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text=_("Defaults to today; not in the future."),
+    )
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     alliance = AllianceRefSerializer(read_only=True)
 

@@ -266,3 +266,44 @@ def test_requests_filter_overdue_and_order(world):
     assert [row["id"] for row in body["results"]] == [late.pk]
     body = client.get("/api/enterprise-requests/").json()
     assert body["results"][0]["id"] == late.pk and body["results"][0]["overdue"] is True
+
+
+def test_a_request_phoned_in_is_logged_without_a_visit(world):
+    enterprise = make_enterprise(world)
+    today = datetime.date.today()
+    payload = {
+        "enterprise": enterprise.pk, "category": "exit_entry", "description": "外籍员工签证续签",
+        "received_on": today.isoformat(), "due_on": (today + datetime.timedelta(days=5)).isoformat(),
+        "green_channel": True,
+    }
+    response = api(world.officer).post("/api/enterprise-requests/", payload, format="json")
+    assert response.status_code == 201, response.content
+    item = EnterpriseRequest.objects.get()
+    assert item.visit is None and item.green_channel and item.enterprise == enterprise
+    assert response.json()["id"] == item.pk
+
+    future = dict(payload, received_on=(today + datetime.timedelta(days=2)).isoformat())
+    assert api(world.officer).post("/api/enterprise-requests/", future, format="json").status_code == 400
+    assert api(world.officer2).post("/api/enterprise-requests/", payload, format="json").status_code == 400
+    assert api(world.supervisor).post("/api/enterprise-requests/", payload, format="json").status_code == 403
+    assert EnterpriseRequest.objects.count() == 1
+
+
+def test_a_request_phoned_in_is_logged_on_its_page(client, world):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    enterprise = make_enterprise(world)
+    today = datetime.date.today()
+    login(client, world.officer)
+    url = reverse("enterprises:request_create", args=[enterprise.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "received_on": today.isoformat(), "category": "household", "description": "集体户口迁入",
+        "due_on": (today + datetime.timedelta(days=3)).isoformat(),
+    })
+    assert response.status_code == 302
+    item = EnterpriseRequest.objects.get()
+    assert response["Location"] == item.get_absolute_url() and item.visit is None
+    assert login(client, world.officer2).get(url).status_code == 404

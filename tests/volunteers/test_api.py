@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rest_framework.test import APIClient
+
 from tests.conftest import login
 from tests.volunteers.conftest import patrol, tip
 from tests.volunteers.test_pages import _make_rows
@@ -142,3 +144,30 @@ def test_schema_lists_volunteer_endpoints(client, vw):
     text = response.content.decode()
     for path in ("/api/alliances/", "/api/patrols/{id}/sign-up/", "/api/tips/{id}/convert/", "/api/outreach/"):
         assert path in text
+
+
+def test_coordinator_adds_and_removes_a_member_through_the_api(vw):
+    from volunteers.models import Membership
+
+    client = APIClient()
+    client.force_authenticate(vw.coord)
+    url = f"/api/alliances/{vw.dongting.pk}/members/"
+    response = client.post(url, {"volunteer": vw.zhou.pk, "role": "member"}, format="json")
+    assert response.status_code == 201, response.content
+    membership = Membership.objects.get(alliance=vw.dongting, volunteer=vw.zhou)
+    future = client.post(url, {"volunteer": vw.zhou.pk, "joined_on": "2999-01-01"}, format="json")
+    assert future.status_code == 400 and "joined_on" in future.json()
+
+    response = client.post(f"{url}{membership.pk}/remove/")
+    assert response.status_code == 204
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_members_of_another_units_alliance_are_404_and_officers_get_403(vw, world):
+    outsider = APIClient()
+    outsider.force_authenticate(vw.coord_yd)
+    url = f"/api/alliances/{vw.dongting.pk}/members/"
+    assert outsider.post(url, {"volunteer": vw.wu.pk}, format="json").status_code == 404
+    officer = APIClient()
+    officer.force_authenticate(world.officer)
+    assert officer.post(url, {"volunteer": vw.liu.pk}, format="json").status_code in (403, 404)
