@@ -38,6 +38,8 @@ class DisputeFilter(django_filters.FilterSet):
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
+    # The beat map links a beat's cases here; not a field of the filter bar.
+    beat = django_filters.NumberFilter(field_name="beat_id", widget=forms.HiddenInput)
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=scoped_units, method="filter_unit",
         help_text=_("This unit and the units below it"),

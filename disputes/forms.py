@@ -30,6 +30,7 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
+from units.forms import LocationForm
 from units.models import Unit
 from units.selectors import (
     beats_in_scope,
@@ -116,7 +117,7 @@ class OfficersChoiceField(forms.ModelMultipleChoiceField):
 # Registration -----------------------------------------------------------------
 
 
-class DisputeForm(StyledForm):
+class DisputeForm(StyledForm, LocationForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)

@@ -143,6 +143,13 @@ class Dispute(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     received_at = models.DateTimeField(_("received at"))
     place = models.CharField(_("place"), max_length=200)
+    # Where it happened (WGS-84), when the officer recorded it: the beat map.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("station"), on_delete=models.PROTECT, related_name="disputes"
     )

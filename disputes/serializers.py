@@ -324,6 +324,8 @@ class DisputeListSerializer(BlankChoicesMixin, serializers.ModelSerializer):
             "source",
             "received_at",
             "place",
+            "latitude",
+            "longitude",
             "unit",
             "beat",
             "assigned_officer",
@@ -454,6 +456,15 @@ class DisputeRegisterSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Defaults to the user registering the case."),
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        required=False, allow_null=True, default=None,
+        help_text=_("Where it happened, WGS-84; with longitude, or neither."),
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+        required=False, allow_null=True, default=None,
     )
     parties = PartyInputSerializer(many=True, allow_empty=False)
 

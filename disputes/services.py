@@ -8,6 +8,7 @@ then writes the change and its DisputeEvent in one transaction.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +39,7 @@ from notifications.models import Notification
 from notifications.services import notify, station_leads
 from units.conf import fengqiao
 from units.errors import TransitionError
+from units.geo import clean_location
 from units.models import Unit
 from units.selectors import require_in_scope
 
@@ -116,8 +118,10 @@ def dispute_register(
     parties: Iterable[PartyData],
     beat: Unit | None = None,
     assigned_officer: AbstractBaseUser | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Dispute:
-    """Register a dispute with its parties.
+    """Register a dispute with its parties (and, optionally, where it happened).
 
     Rules: the actor may register disputes and the station lies in their
     scope; at least one party; received_at not in the future; the beat, if
@@ -135,8 +139,11 @@ def dispute_register(
         raise ValidationError({"unit": _("Disputes are registered at a police station.")})
     if beat is not None and not (beat.kind == Unit.Kind.BEAT and unit.contains(beat)):
         raise ValidationError({"beat": _("The beat must belong to the station.")})
+    latitude, longitude = clean_location(latitude, longitude)
     dispute = Dispute(
         reference=next_reference(unit=unit, year=_local_year(now)),
+        latitude=latitude,
+        longitude=longitude,
         title=title,
         category=category,
         source=source,

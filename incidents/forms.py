@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
-from units.forms import DATETIME_INPUT_FORMATS, add_bootstrap_classes
+from units.forms import DATETIME_INPUT_FORMATS, LocationForm, add_bootstrap_classes
 from units.selectors import unit_list, user_unit
 from units.validators import (
     normalise_phone,
@@ -15,7 +15,7 @@ from units.validators import (
 )
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(LocationForm):
     number = forms.CharField(
         label=_("Call number"),
         max_length=30,

@@ -29,6 +29,13 @@ class Incident(models.Model):
     caller_name = models.CharField(_("caller name"), max_length=50)
     caller_phone = models.CharField(_("caller phone"), max_length=20, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=200)
+    # Where it happened (WGS-84), when the officer recorded it: the beat map.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="incidents")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     summary = models.TextField(_("summary"))

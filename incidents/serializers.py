@@ -14,7 +14,12 @@ from disputes.serializers import DisputeRefSerializer
 from incidents.models import Incident
 from units.api_support import ScopedPrimaryKeyRelatedField
 from units.models import Unit
-from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users, units_in_scope
+from units.serializers import (
+    UnitRefSerializer,
+    UserRefSerializer,
+    officer_users,
+    units_in_scope,
+)
 from units.validators import (
     mask_phone,
     normalise_phone,
@@ -40,6 +45,8 @@ class IncidentSerializer(serializers.ModelSerializer):
             "caller_name",
             "caller_phone_masked",
             "address",
+            "latitude",
+            "longitude",
             "unit",
             "category",
             "category_display",
@@ -65,6 +72,15 @@ class IncidentCreateSerializer(serializers.Serializer):
     unit = ScopedPrimaryKeyRelatedField(model=Unit, scope=units_in_scope)
     category = serializers.ChoiceField(choices=Incident.Category.choices)
     summary = serializers.CharField()
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        required=False, allow_null=True, default=None,
+        help_text=_("Where it happened, WGS-84; with longitude, or neither."),
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+        required=False, allow_null=True, default=None,
+    )
     handling_officer = ScopedPrimaryKeyRelatedField(
         model=get_user_model(),
         scope=officer_users,

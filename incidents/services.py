@@ -3,6 +3,7 @@ and registering the dispute a call reports (through disputes.services)."""
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from disputes.models import Dispute
 from disputes.services import PartyData, dispute_record_call, dispute_register
 from incidents.models import Incident
 from units.errors import TransitionError
+from units.geo import clean_location
 from units.models import Unit
 from units.selectors import require_in_scope
 from units.validators import normalise_phone
@@ -32,6 +34,8 @@ def incident_create(
     category: str,
     summary: str,
     handling_officer: AbstractBaseUser | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Incident:
     """Log a 110 call at a unit of the actor's scope.
 
@@ -43,8 +47,11 @@ def incident_create(
     require_in_scope(actor, unit)
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    latitude, longitude = clean_location(latitude, longitude)
     incident = Incident(
         number=number.strip(),
+        latitude=latitude,
+        longitude=longitude,
         received_at=received_at,
         caller_name=caller_name,
         caller_phone=normalise_phone(caller_phone),

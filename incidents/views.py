@@ -126,6 +126,7 @@ def _registration_initial(incident) -> tuple[dict, list[dict]]:
     dispute = {
         "title": incident.get_category_display(), "received_at": incident.received_at,
         "place": incident.address, "summary": incident.summary, "source": Source.CALL_110,
+        "latitude": incident.latitude, "longitude": incident.longitude,
         "unit": station.pk if station else None,
         "beat": unit.pk if unit.kind == unit.Kind.BEAT else None,
     }

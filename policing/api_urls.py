@@ -4,9 +4,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from disputes.api import MediatorViewSet
-from enterprises.api import EnterpriseRequestViewSet, EnterpriseViewSet, EnterpriseVisitViewSet
+from enterprises.api import (
+    EnterpriseRequestViewSet,
+    EnterpriseViewSet,
+    EnterpriseVisitViewSet,
+)
 from incidents.api import DisputeViewSet, IncidentViewSet
 from notifications.api import NotificationViewSet
+from policing import maps
 from reports.api import ReportViewSet
 from units.api import UnitViewSet
 from units.views import obtain_token
@@ -48,5 +53,8 @@ router.register("enterprise-requests", EnterpriseRequestViewSet, basename="enter
 urlpatterns = [
     # Throttled by django-axes and asking TOTP users for their code.
     path("auth/token/", obtain_token, name="api-token"),
+    # The beat map's GeoJSON (policing.maps).
+    path("map/beats/", maps.map_beats, name="map-beats"),
+    path("map/points/", maps.map_points, name="map-points"),
     path("", include(router.urls)),
 ]

@@ -246,12 +246,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy through django-csp: Django 6's built-in CSP needs
 # Python 3.12, and this product runs on 3.11 with Django 5.2 LTS. No inline
 # script or style anywhere; /api/docs/ alone relaxes styles for Swagger UI.
+def _tile_origin(template: str) -> list[str]:
+    """The scheme and host of a tile URL template, for the CSP's img-src."""
+    if not template:
+        return []
+    scheme, _sep, rest = template.partition("://")
+    if scheme not in ("http", "https") or not rest:
+        raise ImproperlyConfigured("FENGQIAO_MAP_TILES must be an http(s) URL template.")
+    return [f"{scheme}://{rest.split('/', 1)[0]}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The bureau's own map tile server, when FENGQIAO_MAP_TILES names one.
+        "img-src": ["'self'", "data:", *_tile_origin(env_str("FENGQIAO_MAP_TILES", ""))],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -404,6 +415,10 @@ FENGQIAO = {
     # case this long after signing in (API tokens are not sessions).
     "SESSION_IDLE_MINUTES": env_int("FENGQIAO_SESSION_IDLE_MINUTES", 30),
     "SESSION_MAX_HOURS": env_int("FENGQIAO_SESSION_MAX_HOURS", 12),
+    # The beat map draws on a plain background; set these to the bureau's own
+    # intranet tile server (police GIS), e.g. https://gis.example/tiles/{z}/{x}/{y}.png
+    "MAP_TILES": env_str("FENGQIAO_MAP_TILES", ""),
+    "MAP_ATTRIBUTION": env_str("FENGQIAO_MAP_ATTRIBUTION", ""),
 }
 
 if TESTING:

@@ -32,7 +32,7 @@ from incidents import services as incident_services
 from incidents.models import Incident
 from reports.months import add_months, current_month
 from reports.queue import report_enqueue
-from seeds import people
+from seeds import geography, people
 from seeds.demo_volunteers import build_volunteers
 from seeds.enterprises import create_enterprises
 from seeds.mediators import create_mediators
@@ -40,6 +40,7 @@ from seeds.scenarios import AREAS, SCENARIOS, Scenario
 from seeds.units import AREA_CODES, create_units, create_wenzhou
 from units.models import Officer, Unit
 from units.roles import group_name, sync_roles
+from units.services import unit_set_boundary
 
 PASSWORD = "demo12345"
 R = Officer.Role
@@ -139,6 +140,9 @@ def build_demo(*, seed: int) -> dict:
 class DemoBuilder:
     def __init__(self, rng: random.Random):
         self.rng = rng
+        # Locations draw from their own generator, so that the rest of the
+        # demo is the same with or without them.
+        self.places = random.Random(rng.getstate()[1][0])
         self.now = timezone.now()
         self.call_seq = 0
 
@@ -147,6 +151,7 @@ class DemoBuilder:
         sync_roles()
         self.units = create_units()
         create_wenzhou(self.units)
+        self._outlines()
         self.users = self._create_users()
         self.mediators = create_mediators(actor=self.users["admin"], units=self.units)
         disputes = [self._case(case) for case in CASES]
@@ -156,6 +161,22 @@ class DemoBuilder:
         build_volunteers(users=self.users, units=self.units, rng=self.rng)
         self._reports()
         return {"users": DEMO_USERS + [("admin", "", "YC", R.ADMIN)], "disputes": disputes}
+
+    def _outlines(self) -> None:
+        """Synthetic outlines around the cities' real centres, parents first."""
+        self.boxes = geography.outline_boxes(list(self.units.values()))
+        for unit in sorted(self.units.values(), key=lambda u: u.depth):
+            unit.refresh_from_db(fields=["path", "depth"])
+            if unit.parent_id:
+                unit.parent = self.units_by_id()[unit.parent_id]
+            unit_set_boundary(actor=None, unit=unit, geometry=geography.rectangle(self.boxes[unit.pk]))
+
+    def units_by_id(self) -> dict:
+        return {unit.pk: unit for unit in self.units.values()}
+
+    def _place(self, unit) -> dict:
+        latitude, longitude = geography.point_in(self.boxes[unit.pk], self.places)
+        return {"latitude": latitude, "longitude": longitude}
 
     def _reports(self) -> None:
         """Stored reports of the last six months for 亭湖分局 and its stations,
@@ -231,6 +252,7 @@ class DemoBuilder:
             received_at=received, place=parties[0].address, summary=scenario.summary,
             parties=parties, beat=rng.choice(beats), assigned_officer=assignee,
         )
+        case_data.update(self._place(case_data["beat"]))
         if incident is not None:
             dispute = incident_services.incident_register_dispute(incident=incident, **case_data)
         else:
@@ -353,7 +375,7 @@ class DemoBuilder:
             number=f"110-{timezone.localdate(received_at):%Y%m%d}-{self.call_seq:04d}",
             received_at=received_at, caller_name=caller.name, caller_phone=caller.phone,
             address=caller.address, unit=unit, category=scenario.call or "dispute",
-            summary=summary or scenario.summary, handling_officer=officer,
+            summary=summary or scenario.summary, handling_officer=officer, **self._place(unit),
         )
 
     def _session(self, dispute, officer, held_at, outcome, notes) -> None:

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
 
 from units.selectors import officers_in_scope
 
@@ -40,3 +41,23 @@ class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
+
+
+class LocationForm(forms.Form):
+    """Where it happened: latitude and longitude, both or neither. The page
+    offers "use my location" (the browser's geolocation, with consent)."""
+
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("latitude", _("Give both latitude and longitude, or neither."))
+        return data

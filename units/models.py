@@ -42,6 +42,9 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    # The unit's area as a GeoJSON Polygon or MultiPolygon in WGS-84
+    # longitude/latitude, checked by units.geo.clean_boundary when set.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,251 @@
+"""The beat map (警区全息图): where the work is, beat by beat.
+
+It gathers every app's records, so it lives in the project package. The page
+draws with the vendored Leaflet, offline: beats from their stored outlines,
+coloured by one figure, and the located records as points (clustered on a
+grid when there are many). Two GeoJSON endpoints feed it; both are scoped to
+the user's unit subtree like every other read.
+
+Figures per beat, this month in Asia/Shanghai, each counted in the database:
+- open: cases open now whose beat it is; overdue: of those, past their deadline;
+- received: cases received this month in the beat;
+- repeat_rate: of the calls this month linked to a case of the beat, the share
+  that were repeat calls (no data without such a call);
+- tips: tips sent to the beat this month.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as PageDenied
+from django.db.models import Count, DecimalField, Q
+from django.db.models.functions import Round
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from disputes.models import OPEN_STATUSES, Dispute
+from disputes.models import Category as DisputeCategory
+from disputes.models import Status as DisputeStatus
+from disputes.selectors import dispute_list
+from incidents.models import Incident
+from incidents.selectors import incident_list
+from reports.months import current_month, month_bounds
+from units.models import Unit
+from units.selectors import unit_list
+from volunteers.selectors import tip_list
+
+FIGURES = {
+    "open": _("Open cases"),
+    "overdue": _("Overdue cases"),
+    "received": _("Received this month"),
+    "repeat_rate": _("Repeat-call rate this month"),
+    "tips": _("Tips this month"),
+}
+POINT_KINDS = {"dispute": _("Disputes"), "incident": _("110 calls")}
+# Above this many points the map gets grid cells with counts instead.
+POINT_CAP = 500
+# Grid cells of about a kilometre.
+CELL_DIGITS = 2
+
+
+def _by_beat(queryset, field: str, **counts) -> dict[int, dict]:
+    rows = queryset.exclude(**{f"{field}__isnull": True}).values(field).annotate(**counts)
+    return {row.pop(field): row for row in rows}
+
+
+def beat_figures(*, user, beats: list[Unit], now: datetime.datetime) -> dict[int, dict]:
+    """Each figure of FIGURES for each beat in ``beats``: five grouped queries."""
+    start, end = month_bounds(current_month())
+    ids = [beat.pk for beat in beats]
+    disputes = dispute_list(user=user).filter(beat_id__in=ids)
+    open_counts = _by_beat(
+        disputes.filter(status__in=OPEN_STATUSES), "beat_id",
+        open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)),
+    )
+    received = _by_beat(
+        disputes.filter(received_at__gte=start, received_at__lt=end), "beat_id",
+        received=Count("pk"),
+    )
+    calls = _by_beat(
+        incident_list(user=user).filter(
+            dispute__beat_id__in=ids, received_at__gte=start, received_at__lt=end
+        ),
+        "dispute__beat_id", linked=Count("pk"), repeat=Count("pk", filter=Q(is_repeat=True)),
+    )
+    tips = _by_beat(
+        tip_list(user=user).filter(unit_id__in=ids, received_at__gte=start, received_at__lt=end),
+        "unit_id", tips=Count("pk"),
+    )
+    figures = {}
+    for beat_id in ids:
+        call = calls.get(beat_id, {})
+        figures[beat_id] = {
+            "open": open_counts.get(beat_id, {}).get("open", 0),
+            "overdue": open_counts.get(beat_id, {}).get("overdue", 0),
+            "received": received.get(beat_id, {}).get("received", 0),
+            "repeat_rate": round(call["repeat"] / call["linked"], 4) if call.get("linked") else None,
+            "tips": tips.get(beat_id, {}).get("tips", 0),
+        }
+    return figures
+
+
+def beat_collection(*, user) -> dict:
+    """The user's beats that have an outline, as a GeoJSON FeatureCollection."""
+    beats = list(
+        unit_list(user=user).filter(kind=Unit.Kind.BEAT, boundary__isnull=False)
+        .select_related("parent").order_by("path")
+    )
+    figures = beat_figures(user=user, beats=beats, now=timezone.now())
+    features = [
+        {
+            "type": "Feature",
+            "id": beat.pk,
+            "geometry": beat.boundary,
+            "properties": {
+                "name": beat.name, "code": beat.code,
+                "station": beat.parent.name if beat.parent_id else "",
+                "url": beat.get_absolute_url(),
+                "disputes_url": f"{reverse('disputes:list')}?beat={beat.pk}",
+                **figures[beat.pk],
+            },
+        }
+        for beat in beats
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+class PointFilter(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(POINT_KINDS.items()), default="dispute")
+    received_after = serializers.DateField(required=False)
+    received_before = serializers.DateField(required=False)
+    category = serializers.ChoiceField(choices=DisputeCategory.choices, required=False)
+    status = serializers.ChoiceField(choices=DisputeStatus.choices, required=False)
+
+
+def _points_queryset(*, user, kind: str, filters: dict):
+    if kind == "incident":
+        queryset = incident_list(user=user)
+    else:
+        queryset = dispute_list(user=user)
+        if filters.get("category"):
+            queryset = queryset.filter(category=filters["category"])
+        if filters.get("status"):
+            queryset = queryset.filter(status=filters["status"])
+    if filters.get("received_after"):
+        queryset = queryset.filter(received_at__date__gte=filters["received_after"])
+    if filters.get("received_before"):
+        queryset = queryset.filter(received_at__date__lte=filters["received_before"])
+    return queryset.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def point_collection(*, user, kind: str, filters: dict) -> dict:
+    """Located records as GeoJSON points; grid cells with counts when there
+    are more than POINT_CAP (one grouped query, whatever the number)."""
+    queryset = _points_queryset(user=user, kind=kind, filters=filters)
+    total = queryset.count()
+    if total > POINT_CAP:
+        cell = DecimalField(max_digits=9, decimal_places=CELL_DIGITS)
+        cells = (
+            queryset.order_by()
+            .annotate(
+                lat=Round("latitude", CELL_DIGITS, output_field=cell),
+                lng=Round("longitude", CELL_DIGITS, output_field=cell),
+            )
+            .values("lat", "lng").annotate(count=Count("pk"))
+        )
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(c["lng"]), float(c["lat"])]},
+                "properties": {"cluster": True, "count": c["count"]},
+            }
+            for c in cells
+        ]
+        return {"type": "FeatureCollection", "total": total, "features": features}
+    model = Incident if kind == "incident" else Dispute
+    features = []
+    for record in queryset.order_by("-received_at")[:POINT_CAP]:
+        features.append({
+            "type": "Feature",
+            "id": record.pk,
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(record.longitude), float(record.latitude)],
+            },
+            "properties": _point_properties(model, record),
+        })
+    return {"type": "FeatureCollection", "total": total, "features": features}
+
+
+def _point_properties(model, record) -> dict:
+    when = timezone.localtime(record.received_at).strftime("%Y-%m-%d %H:%M")
+    if model is Incident:
+        return {
+            "kind": "incident", "title": record.number, "subtitle": record.get_category_display(),
+            "when": when, "url": record.get_absolute_url(),
+        }
+    return {
+        "kind": "dispute", "title": f"{record.reference} {record.title}",
+        "subtitle": record.get_status_display(), "when": when,
+        "url": record.get_absolute_url(),
+    }
+
+
+def _map_allowed(user) -> bool:
+    return user.has_perm("disputes.view_dispute")
+
+
+@login_required
+def map_page(request):
+    if not _map_allowed(request.user):
+        raise PageDenied
+    return render(request, "policing/map.html", {
+        "nav": "map",
+        "figures": FIGURES,
+        "kinds": POINT_KINDS,
+        "categories": DisputeCategory.choices,
+        "statuses": DisputeStatus.choices,
+        "tiles": settings.FENGQIAO.get("MAP_TILES", ""),
+        "attribution": settings.FENGQIAO.get("MAP_ATTRIBUTION", ""),
+    })
+
+
+@extend_schema(
+    summary=_("Beats of your units with their outlines and figures (GeoJSON)"),
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def map_beats(request):
+    if not _map_allowed(request.user):
+        raise PermissionDenied
+    return Response(beat_collection(user=request.user))
+
+
+@extend_schema(
+    summary=_("Located records of your units as GeoJSON points, or grid cells when many"),
+    parameters=[
+        OpenApiParameter("kind", str, enum=list(POINT_KINDS)),
+        OpenApiParameter("received_after", datetime.date),
+        OpenApiParameter("received_before", datetime.date),
+        OpenApiParameter("category", str, enum=[c for c, _label in DisputeCategory.choices]),
+        OpenApiParameter("status", str, enum=[s for s, _label in DisputeStatus.choices]),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def map_points(request):
+    if not _map_allowed(request.user):
+        raise PermissionDenied
+    filters = PointFilter(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    data = dict(filters.validated_data)
+    return Response(point_collection(user=request.user, kind=data.pop("kind"), filters=data))

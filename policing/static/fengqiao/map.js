@@ -1,0 +1,127 @@
+// The beat map: beats coloured by the chosen figure, located records as
+// points (or grid cells with counts when there are many). Data comes from
+// /api/map/beats/ and /api/map/points/, scoped to the user's units.
+(function () {
+  var el = document.getElementById("beat-map");
+  if (!el || !window.L) return;
+  var RAMP = ["#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+  var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles) });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
+  }
+  // Records above the beats, whatever arrives first.
+  map.createPane("records");
+  map.getPane("records").style.zIndex = 450;
+  var form = document.getElementById("map-filters");
+  var legend = document.getElementById("map-legend");
+  var total = document.getElementById("map-total");
+  var beatsLayer = null, pointsLayer = L.layerGroup().addTo(map), beats = null;
+
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+  function format(value, figure) {
+    if (value === null || value === undefined) return el.dataset.noData;
+    return figure === "repeat_rate" ? (value * 100).toFixed(1) + "%" : String(Math.round(value));
+  }
+  // Three upper limits: classes 1–3 up to them and class 4 above the last
+  // (class 0 is zero); whole numbers for counts.
+  function breaks(values, figure) {
+    var max = Math.max.apply(null, values.filter(function (v) { return v !== null; }).concat([0]));
+    if (!max) return [];
+    return [0.25, 0.5, 0.75].map(function (q) {
+      return figure === "repeat_rate" ? max * q : Math.max(1, Math.ceil(max * q));
+    });
+  }
+  function classOf(value, cuts) {
+    if (value === null || value === undefined || !cuts.length) return -1;
+    var i = 0;
+    while (i < cuts.length && value > cuts[i]) i++;
+    return value === 0 ? 0 : i + 1;
+  }
+  function drawBeats() {
+    if (!beats) return;
+    var figure = form.figure.value;
+    var label = form.figure.options[form.figure.selectedIndex].text;
+    var values = beats.features.map(function (f) { return f.properties[figure]; });
+    var cuts = breaks(values, figure);
+    if (beatsLayer) map.removeLayer(beatsLayer);
+    beatsLayer = L.geoJSON(beats, {
+      style: function (feature) {
+        var c = classOf(feature.properties[figure], cuts);
+        return { color: "#334155", weight: 1, fillOpacity: c < 0 ? 0.1 : 0.6,
+                 fillColor: c < 0 ? "#ffffff" : RAMP[c] };
+      },
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties;
+        layer.bindPopup(
+          "<strong>" + escape(p.name) + "</strong> · " + escape(p.station) + "<br>" +
+          escape(label) + ": " + escape(format(p[figure], figure)) + "<br>" +
+          '<a href="' + escape(p.disputes_url) + '">' + escape(el.dataset.openList) + "</a> · " +
+          '<a href="' + escape(p.url) + '">' + escape(el.dataset.beatPage) + "</a>"
+        );
+      },
+    }).addTo(map);
+    var whole = figure !== "repeat_rate";
+    var classes = [{ colour: 0, text: format(0, figure) }];
+    cuts.forEach(function (cut, i) {
+      var from = i === 0 ? 0 : cuts[i - 1];
+      if (whole && cut <= from) return;
+      var low = whole ? from + 1 : from;
+      classes.push({ colour: i + 1, text: low === cut ? format(cut, figure) : format(low, figure) + "–" + format(cut, figure) });
+    });
+    if (cuts.length) classes.push({ colour: 4, text: "> " + format(cuts[cuts.length - 1], figure) });
+    legend.innerHTML = escape(label) + ": " + classes.map(function (c) {
+      return '<span class="me-2 text-nowrap"><span class="map-legend-swatch" data-colour="' + c.colour + '"></span>' + escape(c.text) + "</span>";
+    }).join("");
+    legend.querySelectorAll(".map-legend-swatch").forEach(function (swatch) {
+      swatch.style.backgroundColor = RAMP[Number(swatch.dataset.colour)];
+    });
+  }
+  function loadBeats() {
+    fetch(el.dataset.beats, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+      .then(function (data) {
+        beats = data;
+        drawBeats();
+        if (data.features.length) {
+          map.fitBounds(L.geoJSON(data).getBounds(), { padding: [10, 10] });
+        } else {
+          map.setView([33.38, 120.16], 10);
+          total.textContent = el.dataset.empty;
+        }
+      });
+  }
+  function loadPoints() {
+    var params = new URLSearchParams();
+    ["kind", "received_after", "received_before", "category", "status"].forEach(function (name) {
+      if (form[name].value) params.set(name, form[name].value);
+    });
+    fetch(el.dataset.points + "?" + params, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        pointsLayer.clearLayers();
+        (data.features || []).forEach(function (f) {
+          var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+          var p = f.properties;
+          if (p.cluster) {
+            L.marker(ll, { pane: "records", icon: L.divIcon({ className: "map-cluster", html: String(p.count), iconSize: [32, 32] }),
+                           title: p.count + " " + el.dataset.countLabel })
+              .bindPopup(escape(p.count) + " " + escape(el.dataset.countLabel)).addTo(pointsLayer);
+          } else {
+            L.circleMarker(ll, { pane: "records", radius: 6, color: "#ffffff", weight: 1.5, fillColor: p.kind === "incident" ? "#b45309" : "#b91c1c", fillOpacity: 0.9 })
+              .bindPopup('<a href="' + escape(p.url) + '"><strong>' + escape(p.title) + "</strong></a><br>" + escape(p.subtitle) + " · " + escape(p.when))
+              .addTo(pointsLayer);
+          }
+        });
+        if (data.total !== undefined && (data.features || []).length) total.textContent = "";
+        el.dataset.loaded = "true";
+      });
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "figure") drawBeats(); else loadPoints();
+  });
+  loadBeats();
+  loadPoints();
+})();

@@ -1,0 +1,91 @@
+"""The beat map in a real browser: it draws the beats and the located cases,
+a filter changes what is shown, and "use my location" fills a form from the
+browser's geolocation — at a phone's and a laptop's width."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from disputes.models import Dispute
+from seeds.geography import rectangle
+from tests.conftest import PASSWORD, build_world, register
+from units.services import unit_set_boundary
+
+BOXES = {"tinghu": (120.10, 33.30, 120.30, 33.45), "dongcheng": (120.12, 33.32, 120.20, 33.40),
+         "dc_beat": (120.13, 33.33, 120.16, 33.36)}
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    for name, box in BOXES.items():
+        unit = getattr(world, name)
+        unit.refresh_from_db()
+        unit_set_boundary(actor=None, unit=unit, geometry=rectangle(box))
+    for n in range(3):
+        register(world, title=f"地图纠纷{n}", beat=world.dc_beat,
+                 latitude=Decimal("33.34") + Decimal(n) / 1000, longitude=Decimal("120.14"))
+    return world
+
+
+def _sign_in(chromium, live_server, width, **context):
+    browser = chromium.new_context(viewport={"width": width, "height": 844}, locale="zh-CN",
+                                   **context)
+    browser.set_default_timeout(15_000)
+    page = browser.new_page()
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    return browser, page
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_map_draws_beats_and_points_and_a_filter_changes_them(
+    world, chromium, live_server, shots, width
+):
+    browser, page = _sign_in(chromium, live_server, width)
+    page.goto(live_server.url + "/map/")
+    page.wait_for_selector("#beat-map[data-loaded=true]")
+    page.wait_for_selector("path.leaflet-interactive")
+    # One beat outlined, three cases as points (all SVG paths of Leaflet).
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 1
+    assert page.locator(".leaflet-records-pane path.leaflet-interactive").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(shots / f"map-{width}.png"), full_page=True)
+
+    Dispute.objects.filter(title="地图纠纷0").update(status="closed")
+    page.evaluate("document.getElementById('beat-map').dataset.loaded = ''")
+    page.select_option("#map-status", "closed")
+    page.wait_for_selector("#beat-map[data-loaded=true]")
+    assert page.locator(".leaflet-records-pane path.leaflet-interactive").count() == 1
+    browser.close()
+
+
+def test_use_my_location_fills_the_call_form(world, chromium, live_server, shots):
+    browser, page = _sign_in(
+        chromium, live_server, 390,
+        geolocation={"latitude": 33.3512, "longitude": 120.1634}, permissions=["geolocation"],
+    )
+    page.goto(live_server.url + "/incidents/new/")
+    page.click("[data-geolocate]")
+    page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+    assert page.input_value("#id_latitude") == "33.351200"
+    assert page.input_value("#id_longitude") == "120.163400"
+    page.screenshot(path=str(shots / "call-form-located.png"), full_page=True)
+    page.fill("[name=number]", "110-E2E-MAP")
+    page.fill("[name=received_at]", (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("[name=caller_name]", "王五")
+    page.fill("[name=caller_phone]", "13812345678")
+    page.fill("[name=address]", "东城小区")
+    page.fill("[name=summary]", "争吵")
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    from incidents.models import Incident
+
+    call = Incident.objects.get(number="110-E2E-MAP")
+    assert (call.latitude, call.longitude) == (Decimal("33.351200"), Decimal("120.163400"))
+    browser.close()

@@ -1,0 +1,202 @@
+"""The beat map: outlines checked when set, records located inside them, the
+map's GeoJSON scoped to the user's units, counts worked out by hand."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from disputes import services
+from disputes.models import Dispute, Track
+from seeds.geography import rectangle
+from tests.conftest import login, register
+from units.models import Unit
+from units.services import unit_set_boundary
+
+# Rectangles (west, south, east, north): the beat inside the station inside the sub-bureau.
+TINGHU = (120.10, 33.30, 120.30, 33.45)
+DONGCHENG = (120.12, 33.32, 120.20, 33.40)
+DC_BEAT = (120.13, 33.33, 120.16, 33.36)
+
+
+def outline(world):
+    for unit, box in ((world.tinghu, TINGHU), (world.dongcheng, DONGCHENG), (world.dc_beat, DC_BEAT)):
+        unit.refresh_from_db()
+        unit_set_boundary(actor=None, unit=unit, geometry=rectangle(box))
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+# ------------------------------------------------------------------ outlines
+
+
+def test_an_open_ring_is_refused_with_a_clear_message(world):
+    ring = [[120.1, 33.3], [120.2, 33.3], [120.2, 33.4], [120.1, 33.4]]
+    with pytest.raises(ValidationError) as error:
+        unit_set_boundary(actor=None, unit=world.tinghu, geometry={"type": "Polygon", "coordinates": [ring]})
+    assert "not closed" in " ".join(error.value.messages) or "闭合" in " ".join(error.value.messages)
+
+
+def test_a_ring_crossing_itself_is_refused(world):
+    bowtie = [[120.1, 33.3], [120.2, 33.4], [120.2, 33.3], [120.1, 33.4], [120.1, 33.3]]
+    with pytest.raises(ValidationError):
+        unit_set_boundary(actor=None, unit=world.tinghu, geometry={"type": "Polygon", "coordinates": [bowtie]})
+    world.tinghu.refresh_from_db()
+    assert world.tinghu.boundary is None
+
+
+def test_a_beat_outside_its_station_is_refused(world):
+    outline(world)
+    world.dc_beat.refresh_from_db()
+    outside = rectangle((120.25, 33.33, 120.28, 33.36))  # in the sub-bureau, not the station
+    with pytest.raises(ValidationError):
+        unit_set_boundary(actor=None, unit=world.dc_beat, geometry=outside)
+
+
+def test_a_station_cannot_shrink_away_from_its_beats(world):
+    outline(world)
+    world.dongcheng.refresh_from_db()
+    with pytest.raises(ValidationError):
+        unit_set_boundary(actor=None, unit=world.dongcheng, geometry=rectangle((120.17, 33.32, 120.20, 33.40)))
+
+
+def test_import_command_sets_a_tree_or_nothing(world, tmp_path):
+    good = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": unit.code}, "geometry": rectangle(box)}
+        # Children first in the file: the command sets parents first anyway.
+        for unit, box in ((world.dc_beat, DC_BEAT), (world.dongcheng, DONGCHENG), (world.tinghu, TINGHU))
+    ]}
+    path = tmp_path / "beats.geojson"
+    path.write_text(json.dumps(good), encoding="utf-8")
+    call_command("import_boundaries", str(path))
+    assert Unit.objects.filter(boundary__isnull=False).count() == 3
+
+    Unit.objects.update(boundary=None)
+    bad = json.loads(json.dumps(good))
+    bad["features"][0]["geometry"] = rectangle((120.25, 33.33, 120.28, 33.36))
+    bad["features"].append({"type": "Feature", "properties": {"code": "NOPE"}, "geometry": None})
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import_boundaries", str(path))
+    assert "NOPE" in str(error.value) and world.dc_beat.code in str(error.value)
+    assert Unit.objects.filter(boundary__isnull=False).count() == 0
+
+
+# ------------------------------------------------------------------ locations
+
+
+def test_registration_takes_a_location_and_refuses_half_of_one(world):
+    dispute = register(world, latitude=Decimal("33.345"), longitude=Decimal("120.145"))
+    assert (dispute.latitude, dispute.longitude) == (Decimal("33.345000"), Decimal("120.145000"))
+    with pytest.raises(ValidationError):
+        register(world, latitude=Decimal("33.345"))
+
+
+def test_api_registers_a_located_call(world):
+    response = api(world.officer).post("/api/incidents/", {
+        "number": "110-MAP-1", "received_at": timezone.now().isoformat(), "caller_name": "王五",
+        "caller_phone": "13812345678", "address": "东城小区", "unit": world.dongcheng.pk,
+        "category": "dispute", "summary": "争吵", "latitude": "33.35", "longitude": "120.14",
+    }, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["latitude"] == "33.350000"
+
+
+# ------------------------------------------------------------------ the map
+
+
+def _located_case(world, *, overdue=False):
+    dispute = register(world, beat=world.dc_beat, latitude=Decimal("33.34"), longitude=Decimal("120.14"))
+    if overdue:
+        services.dispute_assess(dispute=dispute, actor=world.officer, risk_level="low", track=Track.JOINT)
+        Dispute.objects.filter(pk=dispute.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
+    return dispute
+
+
+def test_beats_carry_their_figures_counted_by_hand(world):
+    outline(world)
+    _located_case(world)
+    _located_case(world, overdue=True)
+    closed = _located_case(world)
+    Dispute.objects.filter(pk=closed.pk).update(status="closed")
+    data = api(world.officer).get("/api/map/beats/").json()
+    beat = next(f for f in data["features"] if f["id"] == world.dc_beat.pk)
+    # 3 cases this month in the beat; 2 of them open, 1 of those overdue; no calls, no tips.
+    assert beat["properties"]["open"] == 2 and beat["properties"]["overdue"] == 1
+    assert beat["properties"]["received"] == 3
+    assert beat["properties"]["repeat_rate"] is None and beat["properties"]["tips"] == 0
+    assert beat["geometry"]["type"] == "Polygon"
+
+
+def test_another_stations_officer_sees_none_of_it(world):
+    outline(world)
+    _located_case(world)
+    assert api(world.officer2).get("/api/map/beats/").json()["features"] == []
+    assert api(world.officer2).get("/api/map/points/").json()["features"] == []
+    assert api(world.coordinator).get("/api/map/beats/").status_code == 403
+
+
+def test_points_filter_by_status_and_category(world):
+    outline(world)
+    case = _located_case(world)
+    client = api(world.officer)
+    points = client.get("/api/map/points/", {"kind": "dispute"}).json()
+    assert [f["id"] for f in points["features"]] == [case.pk]
+    assert client.get("/api/map/points/", {"status": "closed"}).json()["features"] == []
+    assert client.get("/api/map/points/", {"category": "labour"}).json()["features"] == []
+    assert client.get("/api/map/points/", {"status": "nonsense"}).status_code == 400
+
+
+def test_many_points_become_grid_cells_in_one_query(world, monkeypatch):
+    from policing import maps
+
+    outline(world)
+    for _ in range(4):
+        _located_case(world)
+    monkeypatch.setattr(maps, "POINT_CAP", 2)
+    data = api(world.officer).get("/api/map/points/").json()
+    assert data["total"] == 4
+    assert data["features"] == [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [120.14, 33.34]},
+        "properties": {"cluster": True, "count": 4},
+    }]
+
+
+def test_map_queries_do_not_grow_with_beats_or_records(world):
+    outline(world)
+    client = api(world.officer)
+    client.get("/api/map/beats/")  # the user's permissions are cached from here on
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/map/beats/")
+    for _ in range(5):
+        _located_case(world)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/map/beats/")
+    assert len(many) == len(few)
+
+
+def test_map_page_loads_leaflet_from_the_app(client, world):
+    login(client, world.officer)
+    page = client.get(reverse("map")).content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in page and "/api/map/beats/" in page
+    assert "http://" not in page.split("<body", 1)[1].replace("http://testserver", "")
+
+
+def test_disputes_list_filters_by_beat(client, world):
+    case = _located_case(world)
+    register(world)  # no beat
+    login(client, world.officer)
+    page = client.get(reverse("disputes:list"), {"beat": world.dc_beat.pk})
+    assert [d.pk for d in page.context["page_obj"]] == [case.pk]
