@@ -56,5 +56,6 @@ urlpatterns = [
     # The beat map's GeoJSON (policing.maps).
     path("map/beats/", maps.map_beats, name="map-beats"),
     path("map/points/", maps.map_points, name="map-points"),
+    path("map/hotspots/", maps.map_hotspots, name="map-hotspots"),
     path("", include(router.urls)),
 ]

@@ -123,6 +123,41 @@ def beat_collection(*, user) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+# Calls at one address within this many days make it a repeat-call address.
+REPEAT_ADDRESS_DAYS = 90
+HOTSPOT_COUNT = 10
+
+
+def hotspots(*, user, figure: str) -> dict:
+    """The ten beats of the user's units with the highest ``figure`` this
+    month (beats with outlines or not), and the addresses with calls about
+    more than one case, or repeated calls, in the last 90 days."""
+    beats = list(unit_list(user=user).filter(kind=Unit.Kind.BEAT).select_related("parent"))
+    figures = beat_figures(user=user, beats=beats, now=timezone.now())
+    ranked = sorted(
+        (beat for beat in beats if figures[beat.pk][figure]),
+        key=lambda beat: (-figures[beat.pk][figure], beat.path),
+    )[:HOTSPOT_COUNT]
+    since = timezone.now() - datetime.timedelta(days=REPEAT_ADDRESS_DAYS)
+    addresses = (
+        incident_list(user=user).filter(received_at__gte=since)
+        .order_by().values("address")
+        .annotate(calls=Count("pk"), cases=Count("dispute", distinct=True))
+        .filter(calls__gte=2)
+        .order_by("-calls", "-cases", "address")[:HOTSPOT_COUNT]
+    )
+    return {
+        "figure": figure,
+        "beats": [
+            {"id": beat.pk, "name": beat.name, "station": beat.parent.name if beat.parent_id else "",
+             "value": figures[beat.pk][figure], "url": beat.get_absolute_url(),
+             "has_outline": beat.boundary is not None}
+            for beat in ranked
+        ],
+        "addresses": [dict(row) for row in addresses],
+    }
+
+
 class PointFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(POINT_KINDS.items()), default="dispute")
     received_after = serializers.DateField(required=False)
@@ -208,8 +243,12 @@ def _map_allowed(user) -> bool:
 def map_page(request):
     if not _map_allowed(request.user):
         raise PageDenied
+    figure = request.GET.get("figure") if request.GET.get("figure") in FIGURES else "open"
     return render(request, "policing/map.html", {
         "nav": "map",
+        "figure": figure,
+        "figure_label": FIGURES[figure],
+        "hotspots": hotspots(user=request.user, figure=figure),
         "figures": FIGURES,
         "kinds": POINT_KINDS,
         "categories": DisputeCategory.choices,
@@ -228,6 +267,21 @@ def map_beats(request):
     if not _map_allowed(request.user):
         raise PermissionDenied
     return Response(beat_collection(user=request.user))
+
+
+@extend_schema(
+    summary=_("The beats with the most open, overdue or repeat-call work, and repeat-call addresses"),
+    parameters=[OpenApiParameter("figure", str, enum=list(FIGURES))],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def map_hotspots(request):
+    if not _map_allowed(request.user):
+        raise PermissionDenied
+    figure = request.query_params.get("figure", "open")
+    if figure not in FIGURES:
+        raise serializers.ValidationError({"figure": [_("Choose one of the map's figures.")]})
+    return Response(hotspots(user=request.user, figure=figure))
 
 
 @extend_schema(

@@ -15,7 +15,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "login": ("api-token",),
     "accounts:otp_verify": ("api-token",),  # the token endpoint takes the TOTP code
     "policing:unit_detail": ("unit-detail", "unit-list"),
-    "map": ("map-beats", "map-points"),
+    "map": ("map-beats", "map-points", "map-hotspots"),
     # disputes
     "disputes:list": ("dispute-list",),
     "disputes:create": ("dispute-list",),

@@ -200,3 +200,24 @@ def test_disputes_list_filters_by_beat(client, world):
     login(client, world.officer)
     page = client.get(reverse("disputes:list"), {"beat": world.dc_beat.pk})
     assert [d.pk for d in page.context["page_obj"]] == [case.pk]
+
+
+def test_hotspots_rank_beats_and_find_repeat_call_addresses(world):
+    from incidents import services as incident_services
+
+    outline(world)
+    _located_case(world)
+    _located_case(world, overdue=True)
+    for n in range(3):
+        incident_services.incident_create(
+            actor=world.officer, number=f"110-HOT-{n}", received_at=timezone.now(),
+            caller_name="王五", caller_phone="13812345678", address="东城小区7栋",
+            unit=world.dongcheng, category="noise", summary="噪音",
+        )
+    data = api(world.officer).get("/api/map/hotspots/", {"figure": "overdue"}).json()
+    assert [(b["id"], b["value"]) for b in data["beats"]] == [(world.dc_beat.pk, 1)]
+    assert data["addresses"] == [{"address": "东城小区7栋", "calls": 3, "cases": 0}]
+    assert api(world.officer).get("/api/map/hotspots/", {"figure": "x"}).status_code == 400
+    assert api(world.officer2).get("/api/map/hotspots/").json() == {
+        "figure": "open", "beats": [], "addresses": []
+    }

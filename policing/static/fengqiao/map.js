@@ -119,8 +119,37 @@
         el.dataset.loaded = "true";
       });
   }
+  // The ranking under the map follows the chosen figure.
+  function loadHotspots() {
+    var list = document.getElementById("hot-beats");
+    if (!list) return;
+    fetch(list.dataset.url + "?figure=" + form.figure.value, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        document.getElementById("hot-beats-figure").textContent =
+          form.figure.options[form.figure.selectedIndex].text;
+        list.innerHTML = data.beats.length ? data.beats.map(function (b) {
+          return '<li><a href="' + escape(b.url) + '"' + (b.has_outline ? ' data-map-beat="' + b.id + '"' : "") + ">" +
+            escape(b.name) + "</a> · " + escape(b.station) + " · <strong>" +
+            escape(format(b.value, data.figure)) + "</strong></li>";
+        }).join("") : '<li class="list-unstyled text-muted">' + escape(list.dataset.empty) + "</li>";
+      });
+  }
+  // A beat of the ranking shows itself on the map (the link still leads to its page).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-map-beat]");
+    if (!link || !beatsLayer || event.ctrlKey || event.metaKey) return;
+    beatsLayer.eachLayer(function (layer) {
+      if (String(layer.feature.id) === link.dataset.mapBeat) {
+        event.preventDefault();
+        map.fitBounds(layer.getBounds(), { maxZoom: 15 });
+        layer.openPopup();
+        el.scrollIntoView({ behavior: "smooth" });
+      }
+    });
+  });
   form.addEventListener("change", function (event) {
-    if (event.target.name === "figure") drawBeats(); else loadPoints();
+    if (event.target.name === "figure") { drawBeats(); loadHotspots(); } else loadPoints();
   });
   loadBeats();
   loadPoints();
