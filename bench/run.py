@@ -143,6 +143,11 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("API dispute list (admin)", "admin", "/api/disputes/"),
         *[(f"home ({role})", role, "/") for role in ROLES],
         ("reports dashboard", "supervisor", "/reports/dashboard/"),
+        ("beat map page (admin)", "admin", "/map/"),
+        ("map beats GeoJSON (admin)", "admin", "/api/map/beats/"),
+        ("map points, clustered (admin)", "admin", "/api/map/points/"),
+        ("map points, one month (supervisor)", "supervisor",
+         f"/api/map/points/?received_after={sample['month_start']}"),
     ]
 
 
@@ -164,7 +169,8 @@ def sample_records() -> dict:
         .order_by("-received_at").values_list("pk", flat=True).first()
     )
     name = Party.objects.filter(dispute_id=dispute).values_list("name", flat=True).first()
-    return {"dispute": dispute, "q": name}
+    month_start = datetime.date.today().replace(day=1).isoformat()
+    return {"dispute": dispute, "q": name, "month_start": month_start}
 
 
 def query_counts(page_list) -> dict:

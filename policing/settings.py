@@ -224,7 +224,7 @@ WHITENOISE_USE_FINDERS = LOCAL
 if LOCAL:
     # The demo serves static files from the apps (finders); it has no
     # collectstatic folder, and WhiteNoise need not say so at every start.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production values by default, relaxed only for the local demo.
@@ -318,6 +318,11 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "volunteers.models.Membership.Role",
         "PartyRoleEnum": "disputes.models.Party.Role",
         "ReportStateEnum": "reports.models.MonthlyReport.State",
+        "OutcomeEnum": "disputes.models.MediationSession.Outcome",
+        "JudicialConfirmationOutcomeEnum": "disputes.models.JudicialConfirmation.Outcome",
+        "RulingOutcomeEnum": ["confirmed", "rejected"],
+        "AgreementPerformanceEnum": "disputes.models.Agreement.Performance",
+        "PerformanceFindingEnum": ["performed", "partly", "breached"],
         "EnterpriseIndustryEnum": "enterprises.models.Enterprise.Industry",
         "EnterpriseVisitKindEnum": "enterprises.models.EnterpriseVisit.Kind",
         "EnterpriseRequestCategoryEnum": "enterprises.models.EnterpriseRequest.Category",

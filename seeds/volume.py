@@ -60,7 +60,7 @@ from disputes.models import (
     Referral,
 )
 from incidents.models import Incident
-from seeds import people, volume_extra
+from seeds import geography, people, volume_extra
 from seeds.bulk import CopySink, InsertSink, Sink, Table
 from seeds.scenarios import SCENARIOS
 from seeds.units import (
@@ -514,6 +514,10 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
 class Generator:
     def __init__(self, scale: Scale, seed: int, sink: Sink, log=print):
         self.scale, self.rng, self.sink, self.log = scale, random.Random(seed), sink, log
+        # Locations draw from their own generator (the rest is the same with
+        # or without them); boxes are the units' synthetic outlines by unit id.
+        self.places = random.Random(seed * 7919 + 1)
+        self.boxes: dict[int, tuple] = {}
         tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         today = datetime.datetime.now(tz).date()
         # Everything happens before today's midnight: the same seed on the same
@@ -528,7 +532,7 @@ class Generator:
             "id", "reference", "title", "category", "source", "received_at", "place", "unit_id",
             "beat_id", "assigned_officer_id", "risk_level", "track", "status", "deadline",
             "summary", "resolution_note", "concluded_at", "closed_at", "created_by_id",
-            "created_at", "updated_at", "version"], now)
+            "created_at", "updated_at", "version", "latitude", "longitude"], now)
         self.t_party = Table(Party, ["id", "dispute_id", "name", "role", "id_number", "phone",
                                      "address"], now)
         self.t_event = Table(DisputeEvent, [
@@ -555,10 +559,15 @@ class Generator:
         self.t_incident = Table(Incident, [
             "id", "number", "received_at", "caller_name", "caller_phone", "address", "unit_id",
             "category", "summary", "handling_officer_id", "dispute_id", "linked_at",
-            "is_repeat", "created_at"], now)
+            "is_repeat", "created_at", "latitude", "longitude"], now)
         self.counters: dict[tuple[int, int], int] = {}
         self.tip_disputes: list[tuple] = []  # Yancheng disputes that came from tips
         self._day_weights()
+
+    def place(self, unit_id: int) -> tuple:
+        """(latitude, longitude) inside the unit's outline, or no location."""
+        box = self.boxes.get(unit_id)
+        return geography.point_in(box, self.places) if box else (None, None)
 
     def _day_weights(self):
         span = self.scale.years * 365
@@ -650,6 +659,7 @@ class Generator:
             station.unit.pk, beat, t.officer, risk,
             t.track, t.status, t.deadline, scenario.summary, resolution_note, t.concluded_at,
             t.closed_at, officer, registered, updated, t.version,
+            *self.place(beat or station.unit.pk),
         ))
         for row in parties:
             sink.add(self.t_party, row[:7])
@@ -824,7 +834,7 @@ class Generator:
             station.unit.pk, scenario.call or "dispute",
             summary or ("报警人称纠纷再次发生，请求民警到场。" if repeat else scenario.summary),
             officer, caller[1] if linked else None, linked_at if linked else None,
-            repeat, received,
+            repeat, received, *self.place(station.unit.pk),
         ))
         if linked:
             t.link_call(officer, linked_at, number)
@@ -845,6 +855,7 @@ class Generator:
                 people.name(rng), people.phone(rng), f"{station.unit.name.removesuffix('派出所')}"
                 f"{rng.choice(ROADS)}{rng.randint(1, 400)}号", station.unit.pk, category,
                 LOOSE_SUMMARIES[category], rng.choice(station.officers), None, None, False, at,
+                *self.place(station.unit.pk),
             ))
 
     def counters_rows(self) -> None:
@@ -878,11 +889,17 @@ def build_volume(*, scale_name: str, seed: int, log=print) -> dict:
     stations: dict[str, Station] = made["stations"]
     build_mediators(units, stations, rng)
     log(f"units, users and mediators: {time.monotonic() - started:.1f} s")
+    boxes = geography.outline_boxes(list(units.values()))
+    for unit in units.values():
+        unit.boundary = geography.rectangle(boxes[unit.pk])
+    Unit.objects.bulk_update(list(units.values()), ["boundary"], batch_size=1000)
+    log(f"outlines: {time.monotonic() - started:.1f} s")
     sink = CopySink() if connection.vendor == "postgresql" else InsertSink()
     extra_tables = volume_extra.tables()
     tables = [m._meta.db_table for m in BIG_TABLES + extra_tables]
     sink.begin(tables)
     gen = Generator(scale, seed, sink, log)
+    gen.boxes = boxes
     by_city: dict[str, list[Station]] = {}
     for station in stations.values():
         by_city.setdefault(station.city, []).append(station)
