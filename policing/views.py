@@ -102,6 +102,21 @@ def _supervisor_work(user, unit: Unit | None) -> dict:
     return {"branch_rows": rows, "branch_totals": totals, "supervised_unit": unit}
 
 
+def _outline(unit: Unit) -> dict | None:
+    """The unit's outline and those of the units just below it, as GeoJSON."""
+    if unit.boundary is None:
+        return None
+    children = unit.children.exclude(boundary=None).order_by("path")
+    features = [{"type": "Feature", "geometry": unit.boundary,
+                 "properties": {"name": unit.name, "self": True}}]
+    features += [
+        {"type": "Feature", "geometry": child.boundary,
+         "properties": {"name": child.name, "url": child.get_absolute_url()}}
+        for child in children
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 @login_required
 @permission_required("units.view_unit", raise_exception=True)
 def unit_detail(request, pk):
@@ -117,6 +132,7 @@ def unit_detail(request, pk):
         "officers": unit.officers.select_related("user").order_by("role", "user__username"),
         "counts": dispute_selectors.subtree_counts(user=request.user, unit=unit),
         "can_see_disputes": request.user.has_perm("disputes.view_dispute"),
+        "outline": _outline(unit),
     }
     return render(request, "policing/unit_detail.html", context)
 

@@ -3,16 +3,38 @@
 Unit paths are derived in ``Unit.save``, so the admin shows them read-only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Officer, Unit
+from units.services import check_boundary
+
+
+class UnitAdminForm(forms.ModelForm):
+    """The outline, pasted as GeoJSON, is checked like an import's."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "kind", "parent", "boundary"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("boundary"):
+            try:
+                check_boundary(unit=self.instance, parent=data.get("parent"),
+                               geometry=data["boundary"])
+            except ValidationError as error:
+                self.add_error("boundary", error)
+        return data
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = UnitAdminForm
     list_display = ["indented_name", "code", "kind", "parent", "path"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]

@@ -21,20 +21,27 @@ def unit_set_boundary(*, actor: AbstractBaseUser | None, unit: Unit, geometry: d
     if actor is not None and not actor.has_perm("units.change_unit"):
         raise PermissionDenied(_("You are not allowed to do this."))
     if geometry is not None:
-        parent = unit.parent.boundary if unit.parent_id else None
-        outline = clean_boundary(geometry, parent_geometry=parent)
-        outside = [
-            child.name for child in unit.children.exclude(boundary=None)
-            if not _inside(outline, child.boundary)
-        ]
-        if outside:
-            raise ValidationError(
-                _("These units below it would lie outside the new outline: %(names)s.")
-                % {"names": "、".join(outside)}
-            )
+        check_boundary(unit=unit, parent=unit.parent, geometry=geometry)
     unit.boundary = geometry
     unit.save(update_fields=["boundary"])
     return unit
+
+
+def check_boundary(*, unit: Unit | None, parent: Unit | None, geometry: dict) -> None:
+    """Raise ValidationError unless ``geometry`` is a valid outline inside the
+    parent's and around the outlines of the units already below ``unit``."""
+    outline = clean_boundary(geometry, parent_geometry=parent.boundary if parent else None)
+    if unit is None or unit.pk is None:
+        return
+    outside = [
+        child.name for child in unit.children.exclude(boundary=None)
+        if not _inside(outline, child.boundary)
+    ]
+    if outside:
+        raise ValidationError(
+            _("These units below it would lie outside the new outline: %(names)s.")
+            % {"names": "、".join(outside)}
+        )
 
 
 def _inside(outline, geometry: dict) -> bool:

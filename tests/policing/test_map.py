@@ -221,3 +221,25 @@ def test_hotspots_rank_beats_and_find_repeat_call_addresses(world):
     assert api(world.officer2).get("/api/map/hotspots/").json() == {
         "figure": "open", "beats": [], "addresses": []
     }
+
+
+def test_unit_page_shows_its_outline_with_the_units_below(client, world):
+    outline(world)
+    login(client, world.officer)
+    page = client.get(world.dongcheng.get_absolute_url())
+    data = page.context["outline"]
+    assert [f["properties"]["name"] for f in data["features"]] == [world.dongcheng.name, world.dc_beat.name]
+    assert 'id="unit-outline"' in page.content.decode()
+
+
+def test_admin_refuses_an_outline_outside_the_parent(client, world):
+    outline(world)
+    login(client, world.admin)  # with the second factor confirmed
+    unit = world.dc_beat
+    response = client.post(f"/admin/units/unit/{unit.pk}/change/", {
+        "name": unit.name, "code": unit.code, "kind": unit.kind, "parent": unit.parent_id,
+        "boundary": json.dumps(rectangle((120.25, 33.33, 120.28, 33.36))),
+    })
+    assert response.status_code == 200 and response.context["adminform"].form.errors["boundary"]
+    unit.refresh_from_db()
+    assert unit.boundary == rectangle(DC_BEAT)
