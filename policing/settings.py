@@ -162,6 +162,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Password hashing (issue 20): Argon2id, cheap enough for a shift-start rush ---
+# The first hasher makes new hashes; the others only check old ones, which are
+# rehashed with the first at the next sign-in (PBKDF2 hashes of older installs).
+# Parameters and their measured cost: units/hashers.py and README "Sign-in".
+PASSWORD_HASHERS = [
+    "units.hashers.FengqiaoArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The list in production, kept for the test that signs in through it.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS
+# --- end of password hashing ---
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -433,5 +448,7 @@ FENGQIAO = {
 if TESTING:
     # Lets the worker tests stop a worker in the middle of a report.
     FENGQIAO["REPORT_TEST_PAUSE_SECONDS"] = env_int("FENGQIAO_REPORT_TEST_PAUSE_SECONDS", 0)
+    # Fast hashes for the suite; tests/units/test_password_hashing.py signs in
+    # through PRODUCTION_PASSWORD_HASHERS (the real Argon2id path).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MEDIA_ROOT = Path(env_str("FENGQIAO_MEDIA_ROOT", str(BASE_DIR / ".test-media")))
