@@ -163,6 +163,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Password hashing (issue 20): Argon2id, cheap enough for a shift-start rush ---
+# The first hasher makes new hashes; the others only check old ones, which are
+# rehashed with the first at the next sign-in (PBKDF2 hashes of older installs).
+# Parameters and their measured cost: units/hashers.py and README "Sign-in".
+PASSWORD_HASHERS = [
+    "units.hashers.FengqiaoArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The list in production, kept for the test that signs in through it.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS
+# --- end of password hashing ---
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -349,6 +364,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# --- Celery: time limits and the broker's visibility timeout (issue 20) ---
+# Every task gets a soft limit (the task hears it and records why it stopped)
+# and a hard one (the pool process is killed). A city report takes seconds,
+# a province one about a minute; ten minutes is far beyond either.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("FENGQIAO_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = env_int("FENGQIAO_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 60)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FENGQIAO_TASK_SOFT_TIME_LIMIT must be positive and below FENGQIAO_TASK_TIME_LIMIT."
+    )
+# A message taken by a worker that then dies whole (kill -9, OOM killer, host
+# lost) stays in Redis's "unacked" set until this timeout, then goes back to
+# the queue. Longer than the hard limit, so a message is never handed out
+# again while the run that took it may still be alive (kombu's default is an
+# hour); the sweep for such messages runs every unacked_restore_interval s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("FENGQIAO_BROKER_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 120),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+# A report "running" this long after its start has surely lost its run (the
+# hard limit kills it before): the reaper queues it again. One "queued" whose
+# message the broker no longer holds is queued again after the grace period
+# (between a request's commit and its publish); where the broker cannot be
+# inspected, after the queued limit.
+REPORT_RUNNING_LIMIT_SECONDS = CELERY_TASK_TIME_LIMIT + 30
+REPORT_QUEUED_GRACE_SECONDS = env_int("FENGQIAO_REPORT_QUEUED_GRACE_SECONDS", 60)
+REPORT_QUEUED_LIMIT_SECONDS = 3600
+# --- end of the time limits ---
 CELERY_BEAT_SCHEDULE = {
     # Last month's report for every unit, early on the 1st (Asia/Shanghai),
     # before supervisors open the dashboard.
@@ -371,6 +415,13 @@ CELERY_BEAT_SCHEDULE = {
     "enterprise-reminders": {
         "task": "enterprises.tasks.send_reminders",
         "schedule": crontab(minute=5),
+    },
+    # Reports queued or running past their limits (a worker that died whole,
+    # a broker that lost its messages) are queued again or failed with a
+    # reason; safe to overlap (each report is locked while it is looked at).
+    "reap-stuck-reports": {
+        "task": "reports.tasks.reap_stuck_reports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -429,5 +480,7 @@ FENGQIAO = {
 if TESTING:
     # Lets the worker tests stop a worker in the middle of a report.
     FENGQIAO["REPORT_TEST_PAUSE_SECONDS"] = env_int("FENGQIAO_REPORT_TEST_PAUSE_SECONDS", 0)
+    # Fast hashes for the suite; tests/units/test_password_hashing.py signs in
+    # through PRODUCTION_PASSWORD_HASHERS (the real Argon2id path).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MEDIA_ROOT = Path(env_str("FENGQIAO_MEDIA_ROOT", str(BASE_DIR / ".test-media")))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from reports import queue, selectors
@@ -42,9 +43,29 @@ VIEW_PERM = "reports.view_monthlyreport"
         ),
         request=ReportRequestSerializer,
         responses={
+            200: OpenApiResponse(
+                ReportDetailSerializer,
+                description=_("The report is done and none of its records changed since it "
+                              "was made: it is the answer, and nothing is queued."),
+            ),
             202: OpenApiResponse(ReportAcceptedSerializer, description=_("Request accepted.")),
             400: ERRORS_400,
             403: ERRORS_403,
+        },
+    ),
+    regenerate=extend_schema(
+        summary=_("Generate a report again"),
+        description=_(
+            "Queues the report even if none of its records changed (needs the permission "
+            "to regenerate reports). A request already queued or running is not queued "
+            "twice. The answer is 202 with the report's state."
+        ),
+        request=None,
+        responses={
+            202: OpenApiResponse(ReportAcceptedSerializer, description=_("Request accepted.")),
+            400: ERRORS_400,
+            403: ERRORS_403,
+            404: ERRORS_404,
         },
     ),
 )
@@ -69,5 +90,12 @@ class ReportViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        report = queue.report_request(actor=request.user, **serializer.validated_data)
+        report, queued = queue.report_ask(actor=request.user, **serializer.validated_data)
+        if not queued and report.state == report.State.DONE:
+            return Response(ReportDetailSerializer(report).data, status=status.HTTP_200_OK)
+        return Response(ReportAcceptedSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, pk=None):
+        report, _queued = queue.report_regenerate(actor=request.user, report=self.get_object())
         return Response(ReportAcceptedSerializer(report).data, status=status.HTTP_202_ACCEPTED)

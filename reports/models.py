@@ -31,11 +31,26 @@ class MonthlyReport(models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task id of the latest request. Only a message carrying it may
+    # generate the report: one re-queued by the reaper supersedes a lost one,
+    # which then does nothing if the broker ever delivers it again.
+    task_id = models.CharField(max_length=64, blank=True)
+
+    # Reasons written by the reaper and the time limit, shown translated.
+    TIMED_OUT = "timed_out"
+    WORKER_LOST = "worker_lost"
+    REASONS = {
+        TIMED_OUT: _("The report took longer than its time limit and was stopped. "
+                     "Please ask for it again later."),
+        WORKER_LOST: _("The worker making the report stopped several times. "
+                       "Please ask for it again later."),
+    }
 
     class Meta:
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "unit__path"]
+        permissions = [("regenerate_monthlyreport", _("Can generate a report again"))]
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="report_unit_month_unique"),
             models.CheckConstraint(condition=models.Q(month__day=1), name="report_month_first_day"),
@@ -46,3 +61,8 @@ class MonthlyReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def reason(self) -> str:
+        """Why the latest request failed, in the reader's language when known."""
+        return str(self.REASONS.get(self.error, self.error))

@@ -4,18 +4,27 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from disputes.models import Dispute, FollowUp
-from enterprises.models import Enterprise, EnterpriseRequest
+from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
 from reports import figures
 from reports.models import MonthlyReport
+from reports.months import add_months
 from units.models import Unit
 from units.selectors import scope_q, unit_list, user_unit
-from volunteers.models import Outreach, Patrol, PatrolAttendance, Tip, Volunteer
+from volunteers.models import (
+    Alliance,
+    Membership,
+    Outreach,
+    Patrol,
+    PatrolAttendance,
+    Tip,
+    Volunteer,
+)
 
 
 def report_list(*, user: AbstractBaseUser) -> QuerySet[MonthlyReport]:
@@ -110,3 +119,46 @@ def record_list(*, user: AbstractBaseUser, queryset: QuerySet) -> QuerySet:
     user's scope, with what their list shows joined in one query."""
     field, related, order = RECORD_LISTS[queryset.model]
     return queryset.filter(scope_q(user, field)).select_related(*related).order_by(*order)
+
+
+# The records a report reads, each with the path of its unit (DESIGN.md §6):
+# a change to any of them, at any time, may change some month's figures.
+# Every write through a service leaves a history row (django-simple-history,
+# history_date indexed), so the rows written since a moment are few and found
+# through that index whatever the size of the tables.
+_REPORTED_HISTORY = (
+    (Dispute, "unit__path"),
+    (FollowUp, "dispute__unit__path"),
+    (Incident, "unit__path"),
+    (Alliance, "unit__path"),
+    (Volunteer, "unit__path"),
+    (Membership, "alliance__unit__path"),
+    (Patrol, "unit__path"),
+    (PatrolAttendance, "patrol__unit__path"),
+    (Tip, "unit__path"),
+    (Outreach, "alliance__unit__path"),
+    (Enterprise, "unit__path"),
+    (EnterpriseVisit, "enterprise__unit__path"),
+    (EnterpriseRequest, "enterprise__unit__path"),
+)
+
+
+def records_changed_since(*, unit: Unit, month: datetime.date, since: datetime.datetime) -> bool:
+    """Whether a record the report of ``unit`` reads was written after ``since``.
+
+    A record counts if any version of it ever lay in the unit's subtree (a
+    case transferred away changes the figures of the unit it left). A change
+    of the unit tree itself counts everywhere; so does a newer snapshot of the
+    months the report compares itself with (last month, last year). One query.
+    """
+    changes = [Exists(Unit.history.filter(history_date__gt=since))]
+    for model, path in _REPORTED_HISTORY:
+        ever_here = model.history.filter(id=OuterRef("id"), **{f"{path}__startswith": unit.path})
+        changes.append(Exists(model.history.filter(history_date__gt=since).filter(Exists(ever_here))))
+    compared = [add_months(month, -1), add_months(month, -12)]
+    changes.append(Exists(MonthlyReport.objects.filter(
+        unit=unit, month__in=compared, generated_at__gt=since)))
+    condition = changes[0]
+    for change in changes[1:]:
+        condition |= change
+    return Unit.objects.filter(pk=unit.pk).filter(condition).exists()

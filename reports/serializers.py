@@ -55,6 +55,10 @@ class ReportSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     month = MonthField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    error = serializers.CharField(
+        source="reason", read_only=True,
+        help_text=_("Why the latest request failed, in the reader's language when known."),
+    )
 
     class Meta:
         model = MonthlyReport

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from disputes.models import Category, Dispute, Track
 from reports import charts, exports, figures, queue, selectors
@@ -37,17 +38,13 @@ def report_list(request):
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            report = queue.report_request(actor=request.user, **form.cleaned_data)
+            report, queued = queue.report_ask(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         except queue.QueueUnavailable as error:
             form.add_error(None, str(error.detail))
         else:
-            messages.success(
-                request,
-                _("The report of %(unit)s for %(month)s was requested.")
-                % {"unit": report.unit, "month": format_month(report.month)},
-            )
+            messages.success(request, _request_message(report, queued))
             return redirect(report)
     reports = ReportFilter(
         request.GET, queryset=selectors.report_list(user=request.user), request=request
@@ -58,6 +55,33 @@ def report_list(request):
         "reports/list.html",
         {"nav": "reports", "filter": reports, "page_obj": page, "form": form},
     )
+
+
+def _request_message(report: MonthlyReport, queued: bool) -> str:
+    names = {"unit": report.unit, "month": format_month(report.month)}
+    if queued:
+        return _("The report of %(unit)s for %(month)s was requested.") % names
+    if report.state == MonthlyReport.State.DONE:
+        return _("The report of %(unit)s for %(month)s is up to date: none of its records "
+                 "changed since it was made.") % names
+    return _("The report of %(unit)s for %(month)s is already being made.") % names
+
+
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+@require_POST
+def report_regenerate(request, pk):
+    """Make a report again although its records have not changed."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    try:
+        report, queued = queue.report_regenerate(actor=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except queue.QueueUnavailable as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _request_message(report, queued))
+    return redirect(report)
 
 
 def _breakdowns(data: dict) -> list[tuple]:

@@ -87,6 +87,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     # reports and notifications
     "reports:list": ("report-list",),
     "reports:detail": ("report-detail",),
+    "reports:regenerate": ("report-regenerate",),
     "reports:print": ("report-detail",),
     "reports:export_csv": ("report-detail",),
     "reports:export_xlsx": ("report-detail",),

@@ -57,12 +57,14 @@ _LEAD = _OFFICER + [
     "disputes.add_mediator",
     "disputes.change_mediator",
     "reports.view_monthlyreport",
+    "reports.regenerate_monthlyreport",
     "units.view_history",
 ]
 _SUPERVISOR = _READ_CORE + _VIEW_VOLUNTEERS + _VIEW_ENTERPRISES + [
     "disputes.verify_dispute",
     "disputes.transfer_dispute",
     "reports.view_monthlyreport",
+    "reports.regenerate_monthlyreport",
     "units.view_history",
 ]
 _COORDINATOR = ["units.view_unit"] + _VIEW_VOLUNTEERS + [

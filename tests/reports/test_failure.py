@@ -2,8 +2,7 @@
 
 from reports import figures
 from reports.models import MonthlyReport
-from reports.queue import report_request
-from reports.tasks import generate_monthly_report
+from reports.queue import report_regenerate, report_request
 from tests.reports.test_figures import MARCH, case, t
 
 
@@ -19,7 +18,8 @@ def test_failed_generation_keeps_the_previous_snapshot(world, monkeypatch, djang
         raise RuntimeError("statement timeout")
 
     monkeypatch.setattr(figures, "all_figures", broken)
-    generate_monthly_report.delay(report.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_regenerate(actor=world.supervisor, report=report)
     report.refresh_from_db()
     assert report.state == MonthlyReport.State.FAILED
     assert "statement timeout" in report.error
