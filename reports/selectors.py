@@ -89,9 +89,10 @@ RECORD_LISTS = {
     Incident: ("unit", ("unit", "dispute"), ("received_at", "pk")),
     FollowUp: ("dispute__unit", ("dispute", "dispute__unit"), ("done_at", "pk")),
     Volunteer: ("unit", ("unit",), ("name", "pk")),
-    Patrol: ("alliance__unit", ("alliance", "unit"), ("starts_at", "pk")),
+    # A patrol counts, and so is listed, at its own unit (DESIGN.md §6).
+    Patrol: ("unit", ("alliance", "unit"), ("starts_at", "pk")),
     PatrolAttendance: (
-        "patrol__alliance__unit", ("patrol__alliance", "volunteer"),
+        "patrol__unit", ("patrol__alliance", "volunteer"),
         ("patrol__starts_at", "volunteer__name", "pk"),
     ),
     Outreach: ("alliance__unit", ("alliance",), ("date", "pk")),

@@ -175,11 +175,13 @@ def test_csv_holds_both_sections(client, tinghu_report, built):
     titles = [row[0] for row in rows if len(row) == 1]
     assert "Volunteers" in titles and "Enterprises" in titles
     lines = {row[0]: row[1:] for row in rows if len(row) == 4}
-    assert lines["Patrols done"] == ["3", "▲ 3", "▲ 3"]
+    # A year before, nothing of the subtree was on record: no data, never ▲.
+    assert lines["Patrols done"] == ["3", "▲ 3", "no data"]
     assert lines["Patrol hours"][0] == "8.5"
     assert lines["Visit coverage, year to date"][0] == "66.7%"
     assert lines["Median days to resolve a request"][:2] == ["3.0", "no data"]
-    assert lines["Enterprises visited since 1 January"][1:] == ["", ""]  # not compared
+    # Counts year to date are compared too (issue 13).
+    assert lines["Enterprises visited since 1 January"][1:] == ["▲ 1", "no data"]
 
 
 def test_xlsx_has_a_sheet_per_section_with_numbers(client, tinghu_report, built):
