@@ -129,7 +129,7 @@ NEUTRAL = {
     "requests_received", "enterprises",
 }
 # The value of the ``track`` parameter that opens the cases not yet assessed.
-NO_TRACK = "none"
+NO_TRACK = figures.NO_TRACK
 
 
 @dataclass

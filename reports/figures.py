@@ -320,6 +320,19 @@ def _deadline_at(moment) -> Coalesce:
     ), first_track
 
 
+def _track_at(moment) -> Coalesce:
+    """The track a case was last given before ``moment`` ("" if none yet): the
+    breakdown by track counts each case on the track it was on at the figure's
+    moment, so a later change of track or a transfer does not move it."""
+    last = (
+        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+        .exclude(to_track="")
+        .order_by("-at", "-id")
+        .values("to_track")[:1]
+    )
+    return Coalesce(Subquery(last), Value(""), output_field=CharField())
+
+
 def _outcome_in(start, end, field: str = "kind"):
     """A field of a case's last outcome event within [start, end)."""
     return Subquery(
@@ -340,18 +353,23 @@ def _in_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
 
 @defines("received")
 def received(period: Period) -> QuerySet[Dispute]:
-    """Annotated with ``held_path``: the unit it was registered at."""
+    """Annotated with ``held_path`` (the unit it was registered at) and
+    ``track_then`` (its track at the end of the month)."""
     start, end = period.bounds
     # The month's cases by the received_at index; where each was registered is
     # then read for those only.
     cases = Dispute.objects.filter(_ever_held(period.unit), received_at__gte=start, received_at__lt=end)
-    return _in_subtree(cases.annotate(held_path=Coalesce(_registered_path(), F("unit__path"))), period.unit)
+    cases = cases.annotate(
+        held_path=Coalesce(_registered_path(), F("unit__path")), track_then=_track_at(end)
+    )
+    return _in_subtree(cases, period.unit)
 
 
 @defines("concluded")
 def concluded(period: Period) -> QuerySet[Dispute]:
     """Annotated with ``outcome`` and ``outcome_at`` (the last outcome recorded
-    in the month) and ``held_path`` (the unit holding it then)."""
+    in the month), ``held_path`` (the unit holding it then) and ``track_then``
+    (its track then)."""
     start, end = period.bounds
     # The indexed look-up of the month's outcome events (event_kind_at_idx)
     # narrows the disputes first; the per-row subqueries then run only on those.
@@ -363,7 +381,10 @@ def concluded(period: Period) -> QuerySet[Dispute]:
         .filter(_ever_held(period.unit))
         .annotate(outcome=_outcome_in(start, end), outcome_at=_outcome_in(start, end, "at"))
         .filter(outcome__isnull=False)
-        .annotate(held_path=_unit_path_at(OuterRef("outcome_at")))
+        .annotate(
+            held_path=_unit_path_at(OuterRef("outcome_at")),
+            track_then=_track_at(OuterRef("outcome_at")),
+        )
     )
     return _in_subtree(cases, period.unit)
 
@@ -482,6 +503,8 @@ RECORDS = {
 # Counts that may be broken down by track or category on the report page.
 BREAKDOWNS = {"track": Track, "category": Category}
 BREAKDOWN_FIGURES = ("received", "concluded", "resolved")
+# The track asked for to list the cases not yet assessed.
+NO_TRACK = "none"
 
 
 def records(key: str, period: Period, *, track: str = "", category: str = "") -> QuerySet:
@@ -493,7 +516,7 @@ def records(key: str, period: Period, *, track: str = "", category: str = "") ->
         return section_records(key, period)
     queryset = RECORDS[key](period)
     if track:
-        queryset = queryset.filter(track=track)
+        queryset = queryset.filter(track_then="" if track == NO_TRACK else track)
     if category:
         queryset = queryset.filter(category=category)
     return queryset
@@ -530,7 +553,7 @@ def _grouped_counts(period: Period) -> dict:
     _, end = period.bounds
     totals = {"received": 0, "settled": 0, "concluded": 0, "resolved": 0, "high_risk_resolved": 0}
     by = {field: {value: _empty_entry() for value in BREAKDOWNS[field].values} for field in BREAKDOWNS}
-    fields = tuple(BREAKDOWNS)
+    fields = ("track_then", "category")
     arrived = (
         received(period)
         .annotate(status_then=_status_at(end))
@@ -541,8 +564,8 @@ def _grouped_counts(period: Period) -> dict:
     for row in arrived:
         totals["received"] += row["n"]
         totals["settled"] += row["settled"]
-        for field in fields:
-            by[field].setdefault(row[field], _empty_entry())["received"] += row["n"]
+        for field, name in zip(fields, BREAKDOWNS):
+            by[name].setdefault(row[field], _empty_entry())["received"] += row["n"]
     outcomes = (
         concluded(period)
         .order_by()
@@ -557,8 +580,8 @@ def _grouped_counts(period: Period) -> dict:
         totals["concluded"] += row["n"]
         totals["resolved"] += row["ok"]
         totals["high_risk_resolved"] += row["high"]
-        for field in fields:
-            entry = by[field].setdefault(row[field], _empty_entry())
+        for field, name in zip(fields, BREAKDOWNS):
+            entry = by[name].setdefault(row[field], _empty_entry())
             entry["concluded"] += row["n"]
             entry["resolved"] += row["ok"]
     for rows in by.values():

@@ -153,10 +153,7 @@ def _record_filters(request, key: str) -> tuple[str, str]:
 
 def _records(request, report, key: str, track: str, category: str):
     period = figures.Period(unit=report.unit, month=report.month)
-    if track == exports.NO_TRACK:
-        queryset = figures.records(key, period, category=category).filter(track="")
-    else:
-        queryset = figures.records(key, period, track=track, category=category)
+    queryset = figures.records(key, period, track=track, category=category)
     # The report is in the user's scope, so are its records; say so anyway.
     return selectors.record_list(user=request.user, queryset=queryset)
 
