@@ -260,12 +260,18 @@ def _registered_path() -> Subquery:
     return Subquery(placed.order_by("at", "id").values("to_unit__path")[:1])
 
 
+def _whole_tree(unit: Unit) -> bool:
+    """Whether ``unit`` is the top of the only tree: every case is in its subtree
+    at every moment, so where a case was need not be asked."""
+    return unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
+
+
 def _ever_held(unit: Unit, prefix: str = "") -> Q:
     """Every case that is or ever was at ``unit`` or below it: held there now, or
     transferred away from there (a cheap, indexed pre-selection; each figure
     then asks where the case was at its own moment). ``prefix`` leads from the
     filtered model to the case (``"dispute__"`` for events)."""
-    if unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists():
+    if _whole_tree(unit):
         return Q()
     # The subtree's unit ids (a few hundred at most) as a list: PostgreSQL then
     # looks the transfers up by their from_unit index instead of scanning them.
@@ -345,6 +351,10 @@ def _outcome_in(start, end, field: str = "kind"):
 
 
 def _in_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """The cases that were in the unit's subtree at the figure's moment
+    (``held_path``)."""
+    if _whole_tree(unit):
+        return queryset
     return queryset.filter(held_path__startswith=unit.path)
 
 
