@@ -152,6 +152,16 @@ class Row:
     year_on_year: Change | None = None
     link: str = ""  # the drill-down key the value opens
 
+    @property
+    def definition(self) -> str:
+        """What the figure counts (``figures.DEFINITIONS``), in the reader's language."""
+        text = figures.DEFINITIONS.get(self.key)
+        return _(text) if text else ""
+
+    @property
+    def definition_url(self) -> str:
+        return definition_url(self.key)
+
 
 def format_value(value, kind: str) -> str:
     """A figure for reading: a rate as a percentage with one decimal; a missing
@@ -270,6 +280,43 @@ def breakdown_rows(data: dict, field: str) -> list[dict]:
     return rows
 
 
+BREAKDOWN_LABELS = {
+    "by_track": gettext_lazy("By track"),
+    "by_category": gettext_lazy("By category"),
+}
+
+
+def definition_rows() -> list[dict]:
+    """Every figure of the report with its definition (``figures.DEFINITIONS``,
+    the one source of truth), in the order the report shows them, grouped:
+    [{"title", "rows": [{"key", "anchor", "label", "text"}]}]."""
+
+    def row(key, label):
+        return {"key": key, "anchor": f"def-{key}", "label": str(label),
+                "text": _(figures.DEFINITIONS[key])}
+
+    disputes = [row(key, label) for key, label, _kind in SUMMARY]
+    disputes.insert(7, row("open_at_end", _("Open at the end of the month")))
+    disputes += [row(key, label) for key, label in BREAKDOWN_LABELS.items()]
+    groups = [{"title": _("Disputes, calls and follow-ups"), "rows": disputes}]
+    for section in SECTIONS:
+        groups.append({"title": str(section.title),
+                       "rows": [row(key, label) for key, label, _kind, _link in section.rows]})
+    return groups
+
+
+def general_rules() -> list[str]:
+    """The rules that hold for every figure (month boundary, subtree, time)."""
+    return [_(text) for text in figures.GENERAL]
+
+
+def definition_url(key: str) -> str:
+    """Where a figure's definition is shown (the 口径说明 page)."""
+    from django.urls import reverse
+
+    return f"{reverse('reports:definitions')}#def-{key}"
+
+
 def header_block(report) -> list[tuple[str, str]]:
     generated = (
         timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
@@ -321,6 +368,12 @@ def sections(report) -> list[tuple[str, list[str], list[list]]]:
             _("Change"),
             [_("Figure"), _("Value"), _("Month on month"), _("Year on year")],
             [_change_line(row) for row in change_rows(data)],
+        ),
+        (
+            _("Definitions"),
+            [_("Figure"), _("Definition")],
+            [[rule, ""] for rule in general_rules()]
+            + [[row["label"], row["text"]] for group in definition_rows() for row in group["rows"]],
         ),
     ]
 

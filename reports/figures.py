@@ -157,8 +157,9 @@ DEFINITIONS = {
         "Follow-up satisfaction = rated satisfied ÷ follow-ups with a rating."
     ),
     "by_track": gettext_noop(
-        "Received, concluded, resolved and resolution rate for each track, by the case's track "
-        "now (a case not yet assessed has none)."
+        "Received, concluded, resolved and resolution rate for each track: the track the case "
+        "was on at the month's end (received) or when its outcome was recorded (concluded, "
+        "resolved); a case not yet assessed then has none."
     ),
     "by_category": gettext_noop(
         "Received, concluded, resolved and resolution rate for each category."
