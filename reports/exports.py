@@ -254,6 +254,9 @@ def breakdown_rows(data: dict, field: str) -> list[dict]:
     """By track or by category: received, concluded, resolved, resolution rate."""
     choices = Track if field == "track" else Category
     entries = data.get(f"by_{field}") or {}
+    changes = data.get("change") or {}
+    mom = (changes.get("month_on_month") or {}).get(f"by_{field}") or {}
+    yoy = (changes.get("year_on_year") or {}).get(f"by_{field}") or {}
     order = list(choices.values) + sorted(v for v in entries if v not in choices.values)
     rows = []
     for value in order:
@@ -275,9 +278,19 @@ def breakdown_rows(data: dict, field: str) -> list[dict]:
                 "resolved": entry.get("resolved", 0),
                 "resolution_rate": entry.get("resolution_rate"),
                 "rate_text": format_value(entry.get("resolution_rate"), RATE),
+                # 环比 and 同比 of each column; none for a report made before
+                # they were kept for each track and category.
+                "changes": [
+                    (_breakdown_change(key, mom, value), _breakdown_change(key, yoy, value))
+                    for key in figures.BREAKDOWN_COMPARED
+                ] if changes and (mom or yoy) else [],
             }
         )
     return rows
+
+
+def _breakdown_change(key: str, changes: dict, value: str) -> Change:
+    return format_change(key, (changes.get(value) or {}).get(key))
 
 
 BREAKDOWN_LABELS = {
@@ -337,11 +350,20 @@ def sections(report) -> list[tuple[str, list[str], list[list]]]:
     rate_heading = _("Resolution rate")
     breakdown_heads = [_("Received"), _("Concluded"), _("Resolved"), rate_heading]
 
+    change_heads = [
+        f"{label} · {when}"
+        for label in breakdown_heads
+        for when in (_("Month on month"), _("Year on year"))
+    ]
+
     def breakdown(field, heading):
+        rows = breakdown_rows(data, field)
+        with_changes = any(row["changes"] for row in rows)
         return [
             [row["label"], row["received"], row["concluded"], row["resolved"], _rate_cell(row)]
-            for row in breakdown_rows(data, field)
-        ], [heading, *breakdown_heads]
+            + [change.text for pair in row["changes"] for change in pair]
+            for row in rows
+        ], [heading, *breakdown_heads, *(change_heads if with_changes else [])]
 
     track_rows, track_heads = breakdown("track", _("Track"))
     category_rows, category_heads = breakdown("category", _("Category"))

@@ -75,3 +75,21 @@ def test_exports_carry_the_definitions(client, world, report):
         client.get(reverse("reports:export_xlsx", args=[report.pk])).content))
     sheet = book["Definitions"]
     assert any(row[1] == figures.DEFINITIONS["repeat_calls"] for row in sheet.iter_rows(values_only=True))
+
+
+def test_each_track_and_category_has_its_changes_on_the_page_and_in_the_files(client, world):
+    Story(world, at=world.dongcheng, received=sh(2, 10)).settle_quickly(sh(2, 10, 11), sh(2, 12))
+    Story(world, at=world.dongcheng, received=sh(3, 10)).settle_quickly(sh(3, 10, 11), sh(3, 12))
+    Story(world, at=world.dongcheng, received=sh(3, 11)).assess(sh(3, 11, 11))
+    report = _report(world.dongcheng, M(3))
+    login(client, world.supervisor)
+    response = client.get(reverse("reports:detail", args=[report.pk]))
+    tracks = {row["value"]: row for row in response.context["breakdowns"][0][1]}
+    received_mom, received_yoy = tracks["immediate"]["changes"][0]
+    assert (received_mom.text, received_yoy.text) == ("▲ 1", "no data")
+    rows = list(csv.reader(io.StringIO(
+        client.get(reverse("reports:export_csv", args=[report.pk])).content.decode("utf-8-sig"))))
+    head = next(row for row in rows if row[:2] == ["Track", "Received"])
+    assert "Received · Month on month" in head
+    immediate = next(row for row in rows if row[:1] == ["Immediate (on the spot)"])
+    assert immediate[head.index("Received · Month on month")] == "▲ 1"
