@@ -150,7 +150,8 @@ DEFINITIONS = {
     ),
     "repeat_call_rate": gettext_noop("Repeat-call rate (重复报警率) = repeat calls ÷ calls linked."),
     "follow_ups_rated": gettext_noop(
-        "Follow-ups done in the month with a satisfaction rating, at the unit of their case."
+        "Follow-ups done in the month with a satisfaction rating, counted at the unit holding "
+        "the case when the follow-up was done."
     ),
     "follow_ups_satisfied": gettext_noop("Of the follow-ups rated in the month, those rated satisfied."),
     "satisfaction_rate": gettext_noop(
@@ -246,18 +247,22 @@ def defines(key: str):
 # ------------------------------------------------------------- through time
 
 
-def _unit_path_at(moment) -> Coalesce:
+def _unit_path_at(moment, case: str = "pk", current: str = "unit__path") -> Coalesce:
     """The path of the unit holding a case at ``moment`` (an instant or an
     expression): where the last registration or transfer before it put the
-    case; before the case was entered at all, the unit it was registered at."""
-    placed = DisputeEvent.objects.filter(dispute=OuterRef("pk"), to_unit__isnull=False)
+    case; before the case was entered at all, the unit it was registered at.
+    ``case`` and ``current`` lead from the outer row to the case's id and to
+    its unit's path now."""
+    placed = DisputeEvent.objects.filter(dispute=OuterRef(case), to_unit__isnull=False)
     before = placed.filter(at__lt=moment).order_by("-at", "-id").values("to_unit__path")[:1]
-    return Coalesce(Subquery(before), _registered_path(), F("unit__path"), output_field=CharField())
+    return Coalesce(
+        Subquery(before), _registered_path(case), F(current), output_field=CharField()
+    )
 
 
-def _registered_path() -> Subquery:
+def _registered_path(case: str = "pk") -> Subquery:
     """The path of the unit a case was registered at (its first placement)."""
-    placed = DisputeEvent.objects.filter(dispute=OuterRef("pk"), to_unit__isnull=False)
+    placed = DisputeEvent.objects.filter(dispute=OuterRef(case), to_unit__isnull=False)
     return Subquery(placed.order_by("at", "id").values("to_unit__path")[:1])
 
 
@@ -483,12 +488,16 @@ def repeat_calls(period: Period) -> QuerySet[Incident]:
 
 @defines("follow_ups_rated")
 def follow_ups_rated(period: Period) -> QuerySet[FollowUp]:
+    """Annotated with ``held_path``: the unit holding the case when the
+    follow-up was done."""
     start, end = period.bounds
-    return FollowUp.objects.filter(
-        dispute__unit__path__startswith=period.unit.path,
-        done_at__gte=start,
-        done_at__lt=end,
+    done = FollowUp.objects.filter(
+        _ever_held(period.unit, "dispute__"), done_at__gte=start, done_at__lt=end
     ).exclude(satisfaction="")
+    done = done.annotate(
+        held_path=_unit_path_at(OuterRef("done_at"), case="dispute", current="dispute__unit__path")
+    )
+    return _in_subtree(done, period.unit)
 
 
 @defines("follow_ups_satisfied")

@@ -201,6 +201,15 @@ def calls_across_months(w):
     call(w, "110-0310", sh(3, 10), None)
 
 
+def follow_up_then_reopened_and_transferred(w):
+    # Resolved at 东城 3-05; follow-up rated satisfied 3-10; reopened 4-02 and sent
+    # to 五星 4-03 (after March: March's follow-up stays at 东城).
+    s = Story(w, at=w.dongcheng, received=sh(3, 2)).settle_quickly(sh(3, 2, 11), sh(3, 5))
+    services.follow_up_record(dispute=s.d, actor=w.officer, method="phone", finding="stable",
+                              satisfaction="satisfied", done_at=sh(3, 10))
+    s.reopen(sh(4, 2)).transfer(sh(4, 3), w.wuxing)
+
+
 def request(w, enterprise, received, due, *, answer=None, answered_at=None):
     made = enterprise_services.request_create(
         actor=w.officer, enterprise=enterprise,
@@ -328,6 +337,12 @@ SCENARIOS = {
     "withdrawn, unresolved and closed": Row(withdrawn_and_failed, {
         (DC, MARCH): {"received": 3, "concluded": 2, "resolved": 1, "resolution_rate": 0.5,
                       "settled": 2, "settlement_rate": 0.6667, "overdue": 0},
+    }),
+    "a follow-up stays where the case was when it was done": Row(follow_up_then_reopened_and_transferred, {
+        (DC, MARCH): {"follow_ups_rated": 1, "follow_ups_satisfied": 1, "satisfaction_rate": 1.0,
+                      "concluded": 1},
+        (WX, MARCH): {"follow_ups_rated": 0, "satisfaction_rate": None, "concluded": 0},
+        (TH, MARCH): {"follow_ups_rated": 1},
     }),
     "repeat call whatever the linking order": Row(calls_linked_later_first, {
         (DC, MARCH): {"incidents_linked": 2, "repeat_calls": 1, "repeat_call_rate": 0.5},
