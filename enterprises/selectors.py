@@ -125,7 +125,8 @@ def enterprise_figures(*, unit: Unit, start: datetime.date, end: datetime.date) 
       of them visited / drilled / trained since 1 January of end's year;
     - ``requests_received``: received in the period; ``requests_resolved``:
       resolved in the period (Asia/Shanghai dates); ``requests_overdue``:
-      received by ``end``, not answered by the end of ``end`` and due before it;
+      received by ``end``, due on or before ``end`` and not answered (resolved
+      or declined) by the end of that day;
     - ``median_days_to_resolve``: over the requests resolved in the period.
 
     Rates are None when their denominator is 0. Five queries whatever the size.
@@ -156,7 +157,7 @@ def enterprise_figures(*, unit: Unit, start: datetime.date, end: datetime.date) 
         received=Count("pk", filter=Q(received_on__range=(start, end))),
         overdue=Count(
             "pk",
-            filter=Q(received_on__lte=end, due_on__lt=end)
+            filter=Q(received_on__lte=end, due_on__lte=end)
             & (Q(resolved_at__isnull=True) | Q(resolved_at__date__gt=end)),
         ),
     )
@@ -231,7 +232,7 @@ def enterprise_figure_records(
             status=EnterpriseRequest.Status.RESOLVED, resolved_at__date__range=(start, end)
         ),
         "requests_overdue": requests.filter(
-            Q(received_on__lte=end, due_on__lt=end)
+            Q(received_on__lte=end, due_on__lte=end)
             & (Q(resolved_at__isnull=True) | Q(resolved_at__date__gt=end))
         ),
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +73,9 @@ def incident_link_dispute(
 ) -> Incident:
     """Link a 110 call to the dispute it is about, and put it on the case's timeline.
 
-    The call is a repeat call when the dispute already had an earlier call.
+    A call is a repeat call when the dispute had an earlier call, by the calls'
+    own times (the same rule as the monthly report's repeat calls): linking an
+    earlier call after a later one makes the later one a repeat call.
     Refused (409): a call already linked to a case.
     """
     require_in_scope(actor, incident.unit)
@@ -83,8 +86,18 @@ def incident_link_dispute(
     now = timezone.now()
     locked.dispute = dispute
     locked.linked_at = now
-    locked.is_repeat = dispute.incidents.filter(received_at__lt=locked.received_at).exists()
+    calls = Incident.objects.filter(dispute=dispute)
+    locked.is_repeat = calls.filter(
+        Q(received_at__lt=locked.received_at) | Q(received_at=locked.received_at, pk__lt=locked.pk)
+    ).exists()
     locked.save(update_fields=["dispute", "linked_at", "is_repeat"])
+    # The calls after this one now have an earlier call.
+    later = calls.filter(
+        Q(received_at__gt=locked.received_at) | Q(received_at=locked.received_at, pk__gt=locked.pk)
+    ).exclude(is_repeat=True)
+    for call in later.select_for_update():
+        call.is_repeat = True
+        call.save(update_fields=["is_repeat"])  # kept in the call's history
     dispute_record_call(dispute=dispute, actor=actor, at=now, number=locked.number)
     incident.refresh_from_db()
     return incident

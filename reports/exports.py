@@ -129,7 +129,7 @@ NEUTRAL = {
     "requests_received", "enterprises",
 }
 # The value of the ``track`` parameter that opens the cases not yet assessed.
-NO_TRACK = "none"
+NO_TRACK = figures.NO_TRACK
 
 
 @dataclass
@@ -151,6 +151,16 @@ class Row:
     month_on_month: Change | None = None
     year_on_year: Change | None = None
     link: str = ""  # the drill-down key the value opens
+
+    @property
+    def definition(self) -> str:
+        """What the figure counts (``figures.DEFINITIONS``), in the reader's language."""
+        text = figures.DEFINITIONS.get(self.key)
+        return _(text) if text else ""
+
+    @property
+    def definition_url(self) -> str:
+        return definition_url(self.key)
 
 
 def format_value(value, kind: str) -> str:
@@ -244,6 +254,9 @@ def breakdown_rows(data: dict, field: str) -> list[dict]:
     """By track or by category: received, concluded, resolved, resolution rate."""
     choices = Track if field == "track" else Category
     entries = data.get(f"by_{field}") or {}
+    changes = data.get("change") or {}
+    mom = (changes.get("month_on_month") or {}).get(f"by_{field}") or {}
+    yoy = (changes.get("year_on_year") or {}).get(f"by_{field}") or {}
     order = list(choices.values) + sorted(v for v in entries if v not in choices.values)
     rows = []
     for value in order:
@@ -265,9 +278,56 @@ def breakdown_rows(data: dict, field: str) -> list[dict]:
                 "resolved": entry.get("resolved", 0),
                 "resolution_rate": entry.get("resolution_rate"),
                 "rate_text": format_value(entry.get("resolution_rate"), RATE),
+                # 环比 and 同比 of each column; none for a report made before
+                # they were kept for each track and category.
+                "changes": [
+                    (_breakdown_change(key, mom, value), _breakdown_change(key, yoy, value))
+                    for key in figures.BREAKDOWN_COMPARED
+                ] if changes and (mom or yoy) else [],
             }
         )
     return rows
+
+
+def _breakdown_change(key: str, changes: dict, value: str) -> Change:
+    return format_change(key, (changes.get(value) or {}).get(key))
+
+
+BREAKDOWN_LABELS = {
+    "by_track": gettext_lazy("By track"),
+    "by_category": gettext_lazy("By category"),
+}
+
+
+def definition_rows() -> list[dict]:
+    """Every figure of the report with its definition (``figures.DEFINITIONS``,
+    the one source of truth), in the order the report shows them, grouped:
+    [{"title", "rows": [{"key", "anchor", "label", "text"}]}]."""
+
+    def row(key, label):
+        return {"key": key, "anchor": f"def-{key}", "label": str(label),
+                "text": _(figures.DEFINITIONS[key])}
+
+    disputes = [row(key, label) for key, label, _kind in SUMMARY]
+    disputes.insert(7, row("open_at_end", _("Open at the end of the month")))
+    disputes += [row(key, label) for key, label in BREAKDOWN_LABELS.items()]
+    groups = [{"title": _("Disputes, calls and follow-ups"), "rows": disputes}]
+    for section in SECTIONS:
+        groups.append({"title": str(section.title),
+                       "rows": [row(key, label) for key, label, _kind, _link in section.rows]})
+    return groups
+
+
+def general_rules() -> list[str]:
+    """The rules that hold for every figure (month boundary, subtree, time)."""
+    return [_(text) for text in figures.GENERAL]
+
+
+def definition_url(key: str) -> str:
+    """Where a figure's definition is shown (the 口径说明 page)."""
+    from django.urls import reverse
+
+    return f"{reverse('reports:definitions')}#def-{key}"
 
 
 def header_block(report) -> list[tuple[str, str]]:
@@ -290,11 +350,20 @@ def sections(report) -> list[tuple[str, list[str], list[list]]]:
     rate_heading = _("Resolution rate")
     breakdown_heads = [_("Received"), _("Concluded"), _("Resolved"), rate_heading]
 
+    change_heads = [
+        f"{label} · {when}"
+        for label in breakdown_heads
+        for when in (_("Month on month"), _("Year on year"))
+    ]
+
     def breakdown(field, heading):
+        rows = breakdown_rows(data, field)
+        with_changes = any(row["changes"] for row in rows)
         return [
             [row["label"], row["received"], row["concluded"], row["resolved"], _rate_cell(row)]
-            for row in breakdown_rows(data, field)
-        ], [heading, *breakdown_heads]
+            + [change.text for pair in row["changes"] for change in pair]
+            for row in rows
+        ], [heading, *breakdown_heads, *(change_heads if with_changes else [])]
 
     track_rows, track_heads = breakdown("track", _("Track"))
     category_rows, category_heads = breakdown("category", _("Category"))
@@ -321,6 +390,12 @@ def sections(report) -> list[tuple[str, list[str], list[list]]]:
             _("Change"),
             [_("Figure"), _("Value"), _("Month on month"), _("Year on year")],
             [_change_line(row) for row in change_rows(data)],
+        ),
+        (
+            _("Definitions"),
+            [_("Figure"), _("Definition")],
+            [[rule, ""] for rule in general_rules()]
+            + [[row["label"], row["text"]] for group in definition_rows() for row in group["rows"]],
         ),
     ]
 

@@ -2,10 +2,17 @@
 
 Each count is defined once, as the queryset of the records behind it
 (``records``); the report aggregates those same querysets, so a count and the
-list it opens cannot disagree about what they mean.
+list it opens cannot disagree about what they mean. What each figure means is
+written once, in ``DEFINITIONS``: the report, the dashboard, the exports and
+the printable 口径说明 page show that text, and the functions below take it
+as their docstring (``@defines``).
 
-A unit's figures cover the unit and every unit below it. A dispute counts
-for the unit it belongs to now (a transferred case moves with its figures).
+A unit's figures cover the unit and every unit below it, in calendar months
+of Asia/Shanghai. A case counts where it was at the moment a figure looks at
+(DESIGN.md §6, "Where a case counts, through time"): the unit holding a case
+at an instant is read from its timeline — the registration and every transfer
+record the unit they moved it to — so a later transfer, a late entry or the
+order in which calls were linked never rewrites a past month.
 
 The volunteer and enterprise sections come from the owning apps
 (``volunteer_figures``, ``enterprise_figures``); the lists behind their counts
@@ -16,17 +23,25 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from disputes.models import (
     OPEN_STATUSES,
@@ -35,16 +50,166 @@ from disputes.models import (
     DisputeEvent,
     FollowUp,
     RiskLevel,
+    Status,
     Track,
 )
 from enterprises import selectors as enterprise_selectors
+from enterprises.models import EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
 from reports.months import add_months, month_bounds
 from units.conf import fengqiao
 from units.models import Unit
 from volunteers import selectors as volunteer_selectors
+from volunteers.models import Outreach, Patrol, Tip
 
 OUTCOME_EVENTS = (DisputeEvent.Kind.RESOLVED, DisputeEvent.Kind.FAILED)
+# A case in one of these states at the end of a month had its outcome recorded.
+SETTLED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED, Status.CLOSED)
+
+
+# ------------------------------------------------------------- definitions
+# What every figure means, in the words of DESIGN.md §6. The one source of
+# truth: the functions below take these as their docstrings, and the report,
+# the dashboard, the exports and the 口径说明 page show them (translated).
+# Rules that hold for every figure are in GENERAL.
+
+GENERAL = (
+    gettext_noop(
+        "A month is a calendar month in Asia/Shanghai time: from 00:00:00 on its first day "
+        "to 23:59:59 on its last day."
+    ),
+    gettext_noop("A unit's figures cover the unit and every unit below it."),
+    gettext_noop(
+        "A case counts where it was at the moment the figure looks at: a transfer moves it "
+        "for later moments only, so a past month is not rewritten by it."
+    ),
+    gettext_noop(
+        "A case entered late (received before a month's end, registered after it) counts in "
+        "that month as received, and as open at its end at the unit that received it."
+    ),
+    gettext_noop(
+        "A rate with nothing to divide by is shown as “no data”, never 0 % or 100 %."
+    ),
+    gettext_noop(
+        "Month on month (环比) compares with the month before, year on year (同比) with the "
+        "same month a year before, both computed from the records by the same rules. Against a "
+        "month before the first record of the unit's subtree the change is “no data”."
+    ),
+)
+
+DEFINITIONS = {
+    "received": gettext_noop(
+        "Disputes whose time received falls in the month, counted at the unit that received "
+        "them (the unit they were registered at), however late they were entered."
+    ),
+    "concluded": gettext_noop(
+        "Disputes whose outcome (resolved, or unresolved and referred) was recorded in the "
+        "month, counted at the unit holding the case when the outcome was recorded. A case "
+        "concluded, reopened and concluded again counts in each month it was concluded."
+    ),
+    "resolved": gettext_noop(
+        "Of the disputes concluded in the month, those whose last outcome recorded in the "
+        "month was “resolved”; counted where they were concluded."
+    ),
+    "resolution_rate": gettext_noop("Resolution rate (化解率) = resolved ÷ concluded."),
+    "settled": gettext_noop(
+        "Of the disputes received in the month, those in a concluded state (resolved, "
+        "unresolved or closed) at the end of the month; a case reopened before the month "
+        "ended does not count. Counted at the unit that received them."
+    ),
+    "settlement_rate": gettext_noop(
+        "Settlement rate (调结率) = received and concluded by the end of the month ÷ received."
+    ),
+    "median_days": gettext_noop(
+        "The median, over the disputes concluded in the month, of the days from the time "
+        "received to the time the outcome was recorded."
+    ),
+    "open_at_end": gettext_noop(
+        "Disputes received before the end of the month and open (registered, assessed or in "
+        "mediation) at that moment, counted at the unit holding them then. A case not yet "
+        "entered then counts as registered at the unit that received it."
+    ),
+    "overdue": gettext_noop(
+        "Disputes open at the end of the month and past the track deadline they had then. "
+        "A case not yet entered then has the deadline of the first track it was given, "
+        "counted from the time received; a case never assessed has no deadline."
+    ),
+    "backlog": gettext_noop(
+        "Long-standing backlog (陈年纠纷): disputes open at the end of the month and received "
+        "more than 90 days before it."
+    ),
+    "high_risk_resolved": gettext_noop(
+        "Disputes resolved in the month with risk level high (攻坚化解)."
+    ),
+    "incidents_linked": gettext_noop(
+        "110 calls received in the month, at the unit that took them, linked to a dispute."
+    ),
+    "repeat_calls": gettext_noop(
+        "Of the calls linked to a dispute, those about a dispute that already had an earlier "
+        "call, by the calls' own times, whatever the order in which they were linked."
+    ),
+    "repeat_call_rate": gettext_noop("Repeat-call rate (重复报警率) = repeat calls ÷ calls linked."),
+    "follow_ups_rated": gettext_noop(
+        "Follow-ups done in the month with a satisfaction rating, counted at the unit holding "
+        "the case when the follow-up was done."
+    ),
+    "follow_ups_satisfied": gettext_noop("Of the follow-ups rated in the month, those rated satisfied."),
+    "satisfaction_rate": gettext_noop(
+        "Follow-up satisfaction = rated satisfied ÷ follow-ups with a rating."
+    ),
+    "by_track": gettext_noop(
+        "Received, concluded, resolved and resolution rate for each track: the track the case "
+        "was on at the month's end (received) or when its outcome was recorded (concluded, "
+        "resolved); a case not yet assessed then has none."
+    ),
+    "by_category": gettext_noop(
+        "Received, concluded, resolved and resolution rate for each category."
+    ),
+    # Volunteers
+    "active_volunteers": gettext_noop("Volunteers of the unit's subtree active now."),
+    "patrols_done": gettext_noop(
+        "Patrols done that started in the month, counted at the patrol's own unit (an "
+        "alliance of a sub-bureau patrolling a station's streets counts at that station)."
+    ),
+    "patrol_attendances": gettext_noop(
+        "Volunteers checked in (人次) on patrols that started in the month, at the patrol's "
+        "own unit."
+    ),
+    "patrol_hours": gettext_noop(
+        "Hours from check-in to check-out of those attendances, at the patrol's own unit."
+    ),
+    "outreach_sessions": gettext_noop("Outreach dated in the month, at the alliance's unit."),
+    "outreach_attendances": gettext_noop("Volunteers taking part (人次) in that outreach."),
+    "households_reached": gettext_noop("Households that outreach reached."),
+    "people_reached": gettext_noop("People that outreach reached."),
+    "tips_received": gettext_noop("Tips received in the month by the unit they were sent to."),
+    "tips_verified": gettext_noop("Of those, tips found true (verified or converted)."),
+    "tips_converted": gettext_noop("Of those, tips converted into a dispute."),
+    "tips_rejected": gettext_noop("Of those, tips rejected."),
+    "tips_pending": gettext_noop("Of those, tips not yet handled."),
+    # Enterprises
+    "enterprises": gettext_noop("Active enterprises registered in the unit's subtree."),
+    "visited": gettext_noop("Of those, enterprises visited at least once in the month."),
+    "visited_ytd": gettext_noop("Enterprises visited at least once from 1 January to the month's end."),
+    "visit_coverage": gettext_noop("Visit coverage = visited since 1 January ÷ enterprises."),
+    "drilled_ytd": gettext_noop(
+        "Enterprises with an emergency drill from 1 January to the month's end."
+    ),
+    "drill_coverage": gettext_noop("Drill coverage = drilled since 1 January ÷ enterprises."),
+    "trained_ytd": gettext_noop(
+        "Enterprises with security training from 1 January to the month's end."
+    ),
+    "training_coverage": gettext_noop("Training coverage = trained since 1 January ÷ enterprises."),
+    "requests_received": gettext_noop("Enterprise requests received in the month."),
+    "requests_resolved": gettext_noop("Enterprise requests resolved in the month."),
+    "requests_overdue": gettext_noop(
+        "Enterprise requests received by the month's last day, due on or before that day and "
+        "not answered (resolved or declined) by the end of it."
+    ),
+    "median_days_to_resolve": gettext_noop(
+        "The median days from receipt to resolution of the requests resolved in the month."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -69,121 +234,273 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4)
 
 
-def _disputes(period: Period) -> QuerySet[Dispute]:
-    return Dispute.objects.filter(unit__path__startswith=period.unit.path)
+def defines(key: str):
+    """Give a figure's function the figure's definition as its docstring."""
+
+    def decorate(function):
+        function.__doc__ = f"{DEFINITIONS[key]}\n\n{function.__doc__ or ''}".strip()
+        return function
+
+    return decorate
 
 
-def _outcome_in(start, end):
-    """The kind of a dispute's last outcome event within [start, end)."""
+# ------------------------------------------------------------- through time
+
+
+def _unit_path_at(moment, case: str = "pk", current: str = "unit__path") -> Coalesce:
+    """The path of the unit holding a case at ``moment`` (an instant or an
+    expression): where the last registration or transfer before it put the
+    case; before the case was entered at all, the unit it was registered at.
+    ``case`` and ``current`` lead from the outer row to the case's id and to
+    its unit's path now."""
+    placed = DisputeEvent.objects.filter(dispute=OuterRef(case), to_unit__isnull=False)
+    before = placed.filter(at__lt=moment).order_by("-at", "-id").values("to_unit__path")[:1]
+    return Coalesce(
+        Subquery(before), _registered_path(case), F(current), output_field=CharField()
+    )
+
+
+def _registered_path(case: str = "pk") -> Subquery:
+    """The path of the unit a case was registered at (its first placement)."""
+    placed = DisputeEvent.objects.filter(dispute=OuterRef(case), to_unit__isnull=False)
+    return Subquery(placed.order_by("at", "id").values("to_unit__path")[:1])
+
+
+def _whole_tree(unit: Unit) -> bool:
+    """Whether ``unit`` is the top of the only tree: every case is in its subtree
+    at every moment, so where a case was need not be asked."""
+    return unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
+
+
+def _ever_held(unit: Unit, prefix: str = "") -> Q:
+    """Every case that is or ever was at ``unit`` or below it: held there now, or
+    transferred away from there (a cheap, indexed pre-selection; each figure
+    then asks where the case was at its own moment). ``prefix`` leads from the
+    filtered model to the case (``"dispute__"`` for events)."""
+    if _whole_tree(unit):
+        return Q()
+    # The subtree's unit ids (a few hundred at most) as a list: PostgreSQL then
+    # looks the transfers up by their from_unit index instead of scanning them.
+    units = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    left = DisputeEvent.objects.filter(
+        kind=DisputeEvent.Kind.TRANSFERRED, from_unit_id__in=units
+    ).values("dispute_id")
+    return Q(**{f"{prefix}unit_id__in": units}) | Q(**{f"{prefix}pk__in": left})
+
+
+def _status_at(moment) -> Coalesce:
+    """A case's status at ``moment``: the state its last transition before then
+    left it in; a case not yet entered then was waiting to be registered."""
+    last = (
+        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+        .exclude(to_status="")
+        .order_by("-at", "-id")
+        .values("to_status")[:1]
+    )
+    return Coalesce(Subquery(last), Value(Status.REGISTERED), output_field=CharField())
+
+
+def _deadline_at(moment) -> Coalesce:
+    """A case's track deadline at ``moment``: the one its last transition before
+    then set. A case not yet entered then has the deadline of the track it was
+    first given, counted from the time it was received."""
+    last = (
+        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+        .exclude(to_status="")
+        .order_by("-at", "-id")
+        .values("deadline")[:1]
+    )
+    entered = DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+    first_track = Subquery(
+        DisputeEvent.objects.filter(dispute=OuterRef("pk"))
+        .exclude(to_track="")
+        .order_by("at", "id")
+        .values("to_track")[:1]
+    )
+    late = Case(
+        *[
+            When(then=F("received_at") + datetime.timedelta(days=days), **{"first_track": track})
+            for track, days in fengqiao("TRACK_DEADLINE_DAYS").items()
+        ],
+        default=None,
+        output_field=DateTimeField(),
+    )
+    return Case(
+        When(Exists(entered), then=Subquery(last)),
+        default=late,
+        output_field=DateTimeField(),
+    ), first_track
+
+
+def _track_at(moment) -> Coalesce:
+    """The track a case was last given before ``moment`` ("" if none yet): the
+    breakdown by track counts each case on the track it was on at the figure's
+    moment, so a later change of track or a transfer does not move it."""
+    last = (
+        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+        .exclude(to_track="")
+        .order_by("-at", "-id")
+        .values("to_track")[:1]
+    )
+    return Coalesce(Subquery(last), Value(""), output_field=CharField())
+
+
+def _outcome_in(start, end, field: str = "kind"):
+    """A field of a case's last outcome event within [start, end)."""
     return Subquery(
         DisputeEvent.objects.filter(
             dispute=OuterRef("pk"), kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end
         )
         .order_by("-at", "-id")
-        .values("kind")[:1]
-    )
-
-
-def _last_transition_before(moment, field: str):
-    return Subquery(
-        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
-        .exclude(to_status="")
-        .order_by("-at", "-id")
         .values(field)[:1]
     )
 
 
+def _in_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """The cases that were in the unit's subtree at the figure's moment
+    (``held_path``)."""
+    if _whole_tree(unit):
+        return queryset
+    return queryset.filter(held_path__startswith=unit.path)
+
+
+# ------------------------------------------------------------- dispute figures
+
+
+@defines("received")
 def received(period: Period) -> QuerySet[Dispute]:
+    """Annotated with ``held_path`` (the unit it was registered at) and
+    ``track_then`` (its track at the end of the month)."""
     start, end = period.bounds
-    return _disputes(period).filter(received_at__gte=start, received_at__lt=end)
+    # The month's cases by the received_at index; where each was registered is
+    # then read for those only.
+    cases = Dispute.objects.filter(_ever_held(period.unit), received_at__gte=start, received_at__lt=end)
+    cases = cases.annotate(
+        held_path=Coalesce(_registered_path(), F("unit__path")), track_then=_track_at(end)
+    )
+    return _in_subtree(cases, period.unit)
 
 
+@defines("concluded")
 def concluded(period: Period) -> QuerySet[Dispute]:
-    """Disputes whose outcome (resolved or unresolved) was recorded in the month,
-    annotated with ``outcome`` — the last one recorded in the month."""
+    """Annotated with ``outcome`` and ``outcome_at`` (the last outcome recorded
+    in the month), ``held_path`` (the unit holding it then) and ``track_then``
+    (its track then)."""
     start, end = period.bounds
     # The indexed look-up of the month's outcome events (event_kind_at_idx)
-    # narrows the disputes first; the per-row subquery then runs only on those
-    # instead of on every dispute of the subtree (issue 6 benchmark).
+    # narrows the disputes first; the per-row subqueries then run only on those.
     outcome_events = DisputeEvent.objects.filter(
         kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end
     ).values("dispute_id")
-    return (
-        _disputes(period)
-        .filter(pk__in=outcome_events)
-        .annotate(outcome=_outcome_in(start, end))
+    cases = (
+        Dispute.objects.filter(pk__in=outcome_events)
+        .filter(_ever_held(period.unit))
+        .annotate(outcome=_outcome_in(start, end), outcome_at=_outcome_in(start, end, "at"))
         .filter(outcome__isnull=False)
+        .annotate(
+            held_path=_unit_path_at(OuterRef("outcome_at")),
+            track_then=_track_at(OuterRef("outcome_at")),
+        )
     )
+    return _in_subtree(cases, period.unit)
 
 
+@defines("resolved")
 def resolved(period: Period) -> QuerySet[Dispute]:
     return concluded(period).filter(outcome=DisputeEvent.Kind.RESOLVED)
 
 
+@defines("high_risk_resolved")
 def high_risk_resolved(period: Period) -> QuerySet[Dispute]:
     return resolved(period).filter(risk_level=RiskLevel.HIGH)
 
 
+@defines("settled")
 def settled(period: Period) -> QuerySet[Dispute]:
-    """Of the disputes received in the month, those concluded by its end."""
     _, end = period.bounds
-    outcome = DisputeEvent.objects.filter(dispute=OuterRef("pk"), kind__in=OUTCOME_EVENTS, at__lt=end)
-    return received(period).filter(Exists(outcome))
-
-
-def open_at_end(period: Period) -> QuerySet[Dispute]:
-    """Disputes open at the end of the month, with ``deadline_then``.
-
-    Only a dispute open now or changed since the month ended can have been
-    open then without being open now, so the costly look-back runs on those.
-    """
-    _, end = period.bounds
-    return (
-        _disputes(period)
-        .filter(received_at__lt=end)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(updated_at__gte=end))
-        .annotate(
-            status_then=_last_transition_before(end, "to_status"),
-            deadline_then=_last_transition_before(end, "deadline"),
-        )
-        .filter(status_then__in=OPEN_STATUSES)
+    return received(period).annotate(status_then=_status_at(end)).filter(
+        status_then__in=SETTLED_STATUSES
     )
 
 
+@defines("open_at_end")
+def open_at_end(period: Period) -> QuerySet[Dispute]:
+    """Annotated with ``status_then``, ``deadline_then`` and ``held_path``.
+
+    Only a case open now or changed since the month ended can have been open
+    then without being open now (a case entered late was created since), so
+    the look-back runs on those.
+    """
+    _, end = period.bounds
+    deadline_then, first_track = _deadline_at(end)
+    cases = (
+        Dispute.objects.filter(_ever_held(period.unit), received_at__lt=end)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(updated_at__gte=end))
+        .annotate(status_then=_status_at(end))
+        .filter(status_then__in=OPEN_STATUSES)
+        .annotate(held_path=_unit_path_at(end), first_track=first_track, deadline_then=deadline_then)
+    )
+    return _in_subtree(cases, period.unit)
+
+
+def _backlog_cutoff(period: Period) -> datetime.datetime:
+    return period.bounds[1] - datetime.timedelta(days=fengqiao("BACKLOG_DAYS"))
+
+
+@defines("overdue")
 def overdue(period: Period) -> QuerySet[Dispute]:
     _, end = period.bounds
     return open_at_end(period).filter(deadline_then__lt=end)
 
 
+@defines("backlog")
 def backlog(period: Period) -> QuerySet[Dispute]:
-    _, end = period.bounds
-    cutoff = end - datetime.timedelta(days=fengqiao("BACKLOG_DAYS"))
-    return open_at_end(period).filter(received_at__lt=cutoff)
+    return open_at_end(period).filter(received_at__lt=_backlog_cutoff(period))
 
 
+@defines("incidents_linked")
 def incidents_linked(period: Period) -> QuerySet[Incident]:
+    """Annotated with ``repeat``: the case already had an earlier call."""
     start, end = period.bounds
     return Incident.objects.filter(
         unit__path__startswith=period.unit.path,
         received_at__gte=start,
         received_at__lt=end,
         dispute__isnull=False,
+    ).annotate(repeat=_had_earlier_call())
+
+
+def _had_earlier_call() -> Exists:
+    """The call's case had a call before it, by the calls' own times (the
+    same second: the one logged first)."""
+    return Exists(
+        Incident.objects.filter(dispute=OuterRef("dispute")).filter(
+            Q(received_at__lt=OuterRef("received_at"))
+            | Q(received_at=OuterRef("received_at"), pk__lt=OuterRef("pk"))
+        )
     )
 
 
+@defines("repeat_calls")
 def repeat_calls(period: Period) -> QuerySet[Incident]:
-    return incidents_linked(period).filter(is_repeat=True)
+    return incidents_linked(period).filter(repeat=True)
 
 
+@defines("follow_ups_rated")
 def follow_ups_rated(period: Period) -> QuerySet[FollowUp]:
+    """Annotated with ``held_path``: the unit holding the case when the
+    follow-up was done."""
     start, end = period.bounds
-    return FollowUp.objects.filter(
-        dispute__unit__path__startswith=period.unit.path,
-        done_at__gte=start,
-        done_at__lt=end,
+    done = FollowUp.objects.filter(
+        _ever_held(period.unit, "dispute__"), done_at__gte=start, done_at__lt=end
     ).exclude(satisfaction="")
+    done = done.annotate(
+        held_path=_unit_path_at(OuterRef("done_at"), case="dispute", current="dispute__unit__path")
+    )
+    return _in_subtree(done, period.unit)
 
 
+@defines("follow_ups_satisfied")
 def follow_ups_satisfied(period: Period) -> QuerySet[FollowUp]:
     return follow_ups_rated(period).filter(satisfaction=FollowUp.Satisfaction.SATISFIED)
 
@@ -206,6 +523,8 @@ RECORDS = {
 # Counts that may be broken down by track or category on the report page.
 BREAKDOWNS = {"track": Track, "category": Category}
 BREAKDOWN_FIGURES = ("received", "concluded", "resolved")
+# The track asked for to list the cases not yet assessed.
+NO_TRACK = "none"
 
 
 def records(key: str, period: Period, *, track: str = "", category: str = "") -> QuerySet:
@@ -217,33 +536,25 @@ def records(key: str, period: Period, *, track: str = "", category: str = "") ->
         return section_records(key, period)
     queryset = RECORDS[key](period)
     if track:
-        queryset = queryset.filter(track=track)
+        queryset = queryset.filter(track_then="" if track == NO_TRACK else track)
     if category:
         queryset = queryset.filter(category=category)
     return queryset
 
 
-def median_days_to_conclusion(period: Period) -> float | None:
-    """The median of (outcome time − received) over disputes concluded in the
-    month, in days. Found in the database by ordering and offset so that it
-    works on SQLite as on PostgreSQL."""
-    start, end = period.bounds
-    outcome_at = Subquery(
-        DisputeEvent.objects.filter(
-            dispute=OuterRef("pk"), kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end
-        )
-        .order_by("-at", "-id")
-        .values("at")[:1]
-    )
+@defines("median_days")
+def median_days_to_conclusion(period: Period, count: int | None = None) -> float | None:
+    """Found in the database by ordering and offset so that it works on SQLite
+    as on PostgreSQL. ``count``: the number concluded, when already known."""
     durations = (
         concluded(period)
         .annotate(
-            took=ExpressionWrapper(outcome_at - F("received_at"), output_field=DurationField())
+            took=ExpressionWrapper(F("outcome_at") - F("received_at"), output_field=DurationField())
         )
         .order_by("took")
         .values_list("took", flat=True)
     )
-    n = durations.count()
+    n = durations.count() if count is None else count
     if n == 0:
         return None
     middle = list(durations[(n - 1) // 2 : n // 2 + 1])
@@ -251,39 +562,68 @@ def median_days_to_conclusion(period: Period) -> float | None:
     return round(total.total_seconds() / len(middle) / 86400, 1)
 
 
-def _breakdown(period: Period, field: str) -> dict:
-    rows = {value: {"received": 0, "concluded": 0, "resolved": 0} for value in BREAKDOWNS[field].values}
-    for row in received(period).order_by().values(field).annotate(n=Count("pk")):
-        rows.setdefault(row[field], {"received": 0, "concluded": 0, "resolved": 0})["received"] = row["n"]
+def _empty_entry() -> dict:
+    return {"received": 0, "concluded": 0, "resolved": 0}
+
+
+def _grouped_counts(period: Period) -> dict:
+    """Received, settled, concluded, resolved and high-risk resolved, in total
+    and by track and by category: one grouped query on the received cases and
+    one on the concluded ones (the groups are sums, not records)."""
+    _, end = period.bounds
+    totals = {"received": 0, "settled": 0, "concluded": 0, "resolved": 0, "high_risk_resolved": 0}
+    by = {field: {value: _empty_entry() for value in BREAKDOWNS[field].values} for field in BREAKDOWNS}
+    fields = ("track_then", "category")
+    arrived = (
+        received(period)
+        .annotate(status_then=_status_at(end))
+        .order_by()
+        .values(*fields)
+        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(status_then__in=SETTLED_STATUSES)))
+    )
+    for row in arrived:
+        totals["received"] += row["n"]
+        totals["settled"] += row["settled"]
+        for field, name in zip(fields, BREAKDOWNS):
+            by[name].setdefault(row[field], _empty_entry())["received"] += row["n"]
     outcomes = (
         concluded(period)
         .order_by()
-        .values(field)
-        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)))
+        .values(*fields)
+        .annotate(
+            n=Count("pk"),
+            ok=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)),
+            high=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED, risk_level=RiskLevel.HIGH)),
+        )
     )
     for row in outcomes:
-        entry = rows.setdefault(row[field], {"received": 0, "concluded": 0, "resolved": 0})
-        entry["concluded"], entry["resolved"] = row["n"], row["ok"]
-    for entry in rows.values():
-        entry["resolution_rate"] = rate(entry["resolved"], entry["concluded"])
+        totals["concluded"] += row["n"]
+        totals["resolved"] += row["ok"]
+        totals["high_risk_resolved"] += row["high"]
+        for field, name in zip(fields, BREAKDOWNS):
+            entry = by[name].setdefault(row[field], _empty_entry())
+            entry["concluded"] += row["n"]
+            entry["resolved"] += row["ok"]
+    for rows in by.values():
+        for entry in rows.values():
+            entry["resolution_rate"] = rate(entry["resolved"], entry["concluded"])
     # Cases not yet assessed have no track: they are counted under "".
-    return rows
+    return {**totals, **{f"by_{field}": rows for field, rows in by.items()}}
 
 
 def branch_figures(period: Period) -> dict[str, dict]:
     """The ranking figures of each unit directly below ``period.unit``, keyed by
     the child's path: received, concluded, resolved, resolution rate, overdue
-    and backlog. Grouped in the database on the path prefix of the child level
-    from the same record querysets as the report: four queries, however many
-    children."""
-    branch = Substr("unit__path", 1, len(period.unit.path) + 7)
+    and backlog. Grouped in the database on the path prefix, at the child
+    level, of the unit each case counts at, from the same record querysets as
+    the report: three queries, however many children."""
+    branch = Substr("held_path", 1, len(period.unit.path) + 7)
 
     def grouped(queryset, **aggregates) -> dict[str, dict]:
         rows = queryset.order_by().annotate(branch=branch).values("branch").annotate(**aggregates)
         return {row.pop("branch"): row for row in rows}
 
     end = period.bounds[1]
-    cutoff = end - datetime.timedelta(days=fengqiao("BACKLOG_DAYS"))
     parts = [
         grouped(received(period), received=Count("pk")),
         grouped(
@@ -294,7 +634,7 @@ def branch_figures(period: Period) -> dict[str, dict]:
         grouped(
             open_at_end(period),
             overdue=Count("pk", filter=Q(deadline_then__lt=end)),
-            backlog=Count("pk", filter=Q(received_at__lt=cutoff)),
+            backlog=Count("pk", filter=Q(received_at__lt=_backlog_cutoff(period))),
         ),
     ]
     result: dict[str, dict] = {}
@@ -310,56 +650,50 @@ def branch_figures(period: Period) -> dict[str, dict]:
 
 def dispute_figures(period: Period) -> dict:
     """Every dispute, incident and follow-up figure of the month."""
-    outcome = concluded(period).order_by().aggregate(
-        concluded=Count("pk"),
-        resolved=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)),
-        high_risk_resolved=Count(
-            "pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED, risk_level=RiskLevel.HIGH)
-        ),
-    )
+    counts = _grouped_counts(period)
     end = period.bounds[1]
-    cutoff = end - datetime.timedelta(days=fengqiao("BACKLOG_DAYS"))
     still_open = open_at_end(period).order_by().aggregate(
         overdue=Count("pk", filter=Q(deadline_then__lt=end)),
-        backlog=Count("pk", filter=Q(received_at__lt=cutoff)),
+        backlog=Count("pk", filter=Q(received_at__lt=_backlog_cutoff(period))),
     )
     calls = incidents_linked(period).order_by().aggregate(
-        linked=Count("pk"), repeat=Count("pk", filter=Q(is_repeat=True))
+        linked=Count("pk"), repeat=Count("pk", filter=Q(_had_earlier_call()))
     )
     ratings = follow_ups_rated(period).order_by().aggregate(
         rated=Count("pk"),
         satisfied=Count("pk", filter=Q(satisfaction=FollowUp.Satisfaction.SATISFIED)),
     )
-    received_count = received(period).count()
-    settled_count = settled(period).count()
     return {
-        "received": received_count,
-        "concluded": outcome["concluded"],
-        "resolved": outcome["resolved"],
-        "resolution_rate": rate(outcome["resolved"], outcome["concluded"]),
-        "settled": settled_count,
-        "settlement_rate": rate(settled_count, received_count),
-        "median_days": median_days_to_conclusion(period),
+        "received": counts["received"],
+        "concluded": counts["concluded"],
+        "resolved": counts["resolved"],
+        "resolution_rate": rate(counts["resolved"], counts["concluded"]),
+        "settled": counts["settled"],
+        "settlement_rate": rate(counts["settled"], counts["received"]),
+        "median_days": median_days_to_conclusion(period, counts["concluded"]),
         "overdue": still_open["overdue"],
         "backlog": still_open["backlog"],
-        "high_risk_resolved": outcome["high_risk_resolved"],
+        "high_risk_resolved": counts["high_risk_resolved"],
         "incidents_linked": calls["linked"],
         "repeat_calls": calls["repeat"],
         "repeat_call_rate": rate(calls["repeat"], calls["linked"]),
         "follow_ups_rated": ratings["rated"],
         "follow_ups_satisfied": ratings["satisfied"],
         "satisfaction_rate": rate(ratings["satisfied"], ratings["rated"]),
-        "by_track": _breakdown(period, "track"),
-        "by_category": _breakdown(period, "category"),
+        "by_track": counts["by_track"],
+        "by_category": counts["by_category"],
     }
 
 
-# The headline counts and rates compared month on month and year on year.
+# Every count and rate of the dispute figures, compared month on month and
+# year on year (and, for each track and category, BREAKDOWN_COMPARED).
 COMPARED = (
     "received", "concluded", "resolved", "resolution_rate", "settled", "settlement_rate",
-    "median_days", "overdue", "backlog", "high_risk_resolved", "repeat_calls",
-    "repeat_call_rate", "satisfaction_rate",
+    "median_days", "overdue", "backlog", "high_risk_resolved", "incidents_linked",
+    "repeat_calls", "repeat_call_rate", "follow_ups_rated", "follow_ups_satisfied",
+    "satisfaction_rate",
 )
+BREAKDOWN_COMPARED = ("received", "concluded", "resolved", "resolution_rate")
 
 
 # ----------------------------------------------------- volunteers and enterprises
@@ -378,11 +712,12 @@ SECTION_COMPARED = {
     VOLUNTEERS: (
         "active_volunteers", "patrols_done", "patrol_attendances", "patrol_hours",
         "outreach_sessions", "outreach_attendances", "households_reached", "people_reached",
-        "tips_received", "tips_verified", "tips_converted", "tips_rejected",
+        "tips_received", "tips_verified", "tips_converted", "tips_rejected", "tips_pending",
     ),
     ENTERPRISES: (
-        "enterprises", "visited", "visit_coverage", "drill_coverage", "training_coverage",
-        "requests_received", "requests_resolved", "requests_overdue", "median_days_to_resolve",
+        "enterprises", "visited", "visited_ytd", "visit_coverage", "drilled_ytd",
+        "drill_coverage", "trained_ytd", "training_coverage", "requests_received",
+        "requests_resolved", "requests_overdue", "median_days_to_resolve",
     ),
 }
 
@@ -457,17 +792,72 @@ def _diff(now, then) -> float | None:
 
 
 def change(current: dict, earlier: dict | None) -> dict:
-    """Differences for each compared figure; None where either side has no data.
+    """Differences for each compared figure; None where either side has no
+    data, and everywhere when there is nothing to compare with (``earlier``
+    None: a month before the unit's first record).
 
-    A section's differences sit under the section's key; an earlier report
-    without the section (made before it existed) gives None for each."""
+    A section's differences sit under the section's key, each track's and
+    category's under ``by_track`` and ``by_category``."""
     earlier = earlier or {}
     result = {key: _diff(current.get(key), earlier.get(key)) for key in COMPARED}
+    for field in BREAKDOWNS:
+        now, then = current.get(f"by_{field}") or {}, earlier.get(f"by_{field}") or {}
+        result[f"by_{field}"] = {
+            value: _breakdown_change(entry, then.get(value), bool(earlier)) for value, entry in now.items()
+        }
     for section, keys in SECTION_COMPARED.items():
         if section not in current:
             continue
         now, then = current[section] or {}, earlier.get(section) or {}
         result[section] = {key: _diff(now.get(key), then.get(key)) for key in keys}
+    return result
+
+
+def _breakdown_change(now: dict, then: dict | None, compared: bool) -> dict:
+    if then is None and compared:
+        # Nothing of this track or category then: no cases, and no rate.
+        then = {key: None if key == "resolution_rate" else 0 for key in BREAKDOWN_COMPARED}
+    return {key: _diff(now.get(key), (then or {}).get(key)) for key in BREAKDOWN_COMPARED}
+
+
+def first_record_month(unit: Unit) -> datetime.date | None:
+    """The month of the first record of the unit's subtree (a case, a call, a
+    patrol, outreach, a tip, an enterprise visit or request), or None."""
+    path = unit.path
+    moments = [
+        Dispute.objects.filter(_ever_held(unit)).aggregate(first=Min("received_at"))["first"],
+        Incident.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
+        Patrol.objects.filter(unit__path__startswith=path).aggregate(first=Min("starts_at"))["first"],
+        Tip.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
+    ]
+    days = [
+        Outreach.objects.filter(alliance__unit__path__startswith=path).aggregate(first=Min("date"))["first"],
+        EnterpriseVisit.objects.filter(enterprise__unit__path__startswith=path).aggregate(
+            first=Min("visited_on"))["first"],
+        EnterpriseRequest.objects.filter(enterprise__unit__path__startswith=path).aggregate(
+            first=Min("received_on"))["first"],
+    ]
+    dates = [timezone.localtime(moment).date() for moment in moments if moment is not None]
+    dates += [day for day in days if day is not None]
+    return min(dates).replace(day=1) if dates else None
+
+
+COMPARISONS = (("month_on_month", -1), ("year_on_year", -12))
+
+
+def comparisons(period: Period, current: dict, *, figures_of=None) -> dict:
+    """环比 and 同比 of ``current`` (the figures of ``period``), each computed
+    from the records by the same rules (``figures_of(period)``, by default
+    ``all_figures``); "no data" against a month before the first record."""
+    figures_of = figures_of or all_figures
+    first = first_record_month(period.unit)
+    result = {}
+    for name, months in COMPARISONS:
+        month = add_months(period.month, months)
+        earlier = None
+        if first is not None and month >= first:
+            earlier = figures_of(Period(unit=period.unit, month=month))
+        result[name] = change(current, earlier)
     return result
 
 

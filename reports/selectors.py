@@ -72,25 +72,6 @@ def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.da
     return cached
 
 
-def figures_of_month(*, unit: Unit, month: datetime.date) -> dict:
-    """A month's figures: the stored snapshot when there is one, else computed
-    (and kept a few minutes, like this month's)."""
-    stored = (
-        MonthlyReport.objects.filter(unit=unit, month=month, figures__isnull=False)
-        .values_list("figures", flat=True)
-        .first()
-    )
-    period = figures.Period(unit=unit, month=month)
-    if stored is None:
-        return live_figures(unit=unit, month=month)[0]
-    # A snapshot taken before the volunteer and enterprise sections existed.
-    if figures.VOLUNTEERS not in stored:
-        stored[figures.VOLUNTEERS] = figures.volunteer_section(period)
-    if figures.ENTERPRISES not in stored:
-        stored[figures.ENTERPRISES] = figures.enterprise_section(period)
-    return stored
-
-
 # How each kind of record behind a count is limited to the user's scope (the
 # field holding its unit), joined for its list, and ordered.
 RECORD_LISTS = {
@@ -98,9 +79,10 @@ RECORD_LISTS = {
     Incident: ("unit", ("unit", "dispute"), ("received_at", "pk")),
     FollowUp: ("dispute__unit", ("dispute", "dispute__unit"), ("done_at", "pk")),
     Volunteer: ("unit", ("unit",), ("name", "pk")),
-    Patrol: ("alliance__unit", ("alliance", "unit"), ("starts_at", "pk")),
+    # A patrol counts, and so is listed, at its own unit (DESIGN.md §6).
+    Patrol: ("unit", ("alliance", "unit"), ("starts_at", "pk")),
     PatrolAttendance: (
-        "patrol__alliance__unit", ("patrol__alliance", "volunteer"),
+        "patrol__unit", ("patrol__alliance", "volunteer"),
         ("patrol__starts_at", "volunteer__name", "pk"),
     ),
     Outreach: ("alliance__unit", ("alliance",), ("date", "pk")),

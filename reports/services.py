@@ -21,7 +21,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from reports import broker, figures, selectors
 from reports.models import MonthlyReport
-from reports.months import add_months, current_month, month_bounds
+from reports.months import current_month, month_bounds
 from units.models import Unit
 
 
@@ -162,10 +162,9 @@ def report_generate(*, report_id: int, task_id: str | None = None) -> MonthlyRep
     period = figures.Period(unit=report.unit, month=report.month)
     data = figures.all_figures(period)
     _test_pause()
-    data["change"] = {
-        "month_on_month": figures.change(data, _earlier(report.unit, add_months(report.month, -1))),
-        "year_on_year": figures.change(data, _earlier(report.unit, add_months(report.month, -12))),
-    }
+    # 环比 and 同比 from the records by the same rules, never from an earlier
+    # snapshot that late entries may have made stale (DESIGN.md §6).
+    data["change"] = figures.comparisons(period, data)
     with transaction.atomic():
         done = MonthlyReport.objects.filter(pk=report_id)
         if task_id is not None:
@@ -233,18 +232,6 @@ def _notify_requester(report: MonthlyReport, kind: str) -> None:
         recipients=[report.requested_by], kind=kind, subject=report, unit=report.unit,
         key=f"{kind}:{report.pk}:{report.requested_at:%Y%m%d%H%M%S%f}",
     )
-
-
-def _earlier(unit: Unit, month: datetime.date) -> dict | None:
-    """The figures of an earlier month: the stored snapshot, else computed."""
-    stored = (
-        MonthlyReport.objects.filter(unit=unit, month=month, figures__isnull=False)
-        .values_list("figures", flat=True)
-        .first()
-    )
-    if stored is not None:
-        return stored
-    return figures.all_figures(figures.Period(unit=unit, month=month))
 
 
 def _test_pause() -> None:

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("definitions/", views.definitions, name="definitions"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/print/", views.report_print, name="print"),
     path("<int:pk>/regenerate/", views.report_regenerate, name="regenerate"),

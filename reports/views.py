@@ -160,6 +160,20 @@ def report_export_xlsx(request, pk):
     )
 
 
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def definitions(request):
+    """口径说明: what every figure counts, where and when — printable."""
+    return render(request, "reports/definitions.html", {
+        "nav": "reports",
+        "general": exports.general_rules(),
+        "groups": exports.definition_rows(),
+        "backlog_days": fengqiao("BACKLOG_DAYS"),
+        "track_days": [(Track(track).label, days)
+                       for track, days in fengqiao("TRACK_DEADLINE_DAYS").items()],
+    })
+
+
 # ----------------------------------------------------------- drill-down
 
 
@@ -177,10 +191,7 @@ def _record_filters(request, key: str) -> tuple[str, str]:
 
 def _records(request, report, key: str, track: str, category: str):
     period = figures.Period(unit=report.unit, month=report.month)
-    if track == exports.NO_TRACK:
-        queryset = figures.records(key, period, category=category).filter(track="")
-    else:
-        queryset = figures.records(key, period, track=track, category=category)
+    queryset = figures.records(key, period, track=track, category=category)
     # The report is in the user's scope, so are its records; say so anyway.
     return selectors.record_list(user=request.user, queryset=queryset)
 
@@ -362,12 +373,12 @@ def dashboard(request):
     # This month so far is computed live; earlier months come from snapshots.
     now, computed_at = selectors.live_figures(unit=unit, month=current)
     now = dict(now)
-    last_month = selectors.figures_of_month(unit=unit, month=add_months(current, -1))
-    last_year = selectors.figures_of_month(unit=unit, month=add_months(current, -12))
-    now["change"] = {
-        "month_on_month": figures.change(now, last_month),
-        "year_on_year": figures.change(now, last_year),
-    }
+    # 环比 and 同比 from the records by the report's rules (kept a few minutes
+    # like this month's figures), never from a snapshot late entries made stale.
+    now["change"] = figures.comparisons(
+        figures.Period(unit=unit, month=current), now,
+        figures_of=lambda period: selectors.live_figures(unit=period.unit, month=period.month)[0],
+    )
     rows = _trend(request, unit, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"
     context = {

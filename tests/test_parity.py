@@ -89,6 +89,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "reports:detail": ("report-detail",),
     "reports:regenerate": ("report-regenerate",),
     "reports:print": ("report-detail",),
+    "reports:definitions": ("report-detail",),  # the definitions travel with each report
     "reports:export_csv": ("report-detail",),
     "reports:export_xlsx": ("report-detail",),
     "notifications:list": ("notification-list", "notification-detail"),

@@ -233,8 +233,9 @@ def volunteer_figures(
 
     ``unit`` means the unit and everything below it; ``units_q`` is a filter
     on Unit for other selections (e.g. ``Q(path__startswith=...)``); given
-    both, both apply. Alliances, patrols and outreach count by the alliance's
-    unit, volunteers by their own unit, tips by the unit they were sent to.
+    both, both apply. Patrols and their attendances count at the patrol's own
+    unit, outreach at the alliance's unit, volunteers at their own unit, tips
+    at the unit they were sent to.
 
     - active_volunteers: volunteers active now (of the alliance: its members)
     - patrols_done: patrols done that started in the period
@@ -256,9 +257,10 @@ def volunteer_figures(
     low, high = local_day_bounds(start, end)
 
     volunteers = Volunteer.objects.filter(active=True, unit__in=units)
-    patrols = Patrol.objects.filter(alliance__unit__in=units, starts_at__gte=low, starts_at__lt=high)
+    # Patrols count at the patrol's own unit, whoever's alliance walks it.
+    patrols = Patrol.objects.filter(unit__in=units, starts_at__gte=low, starts_at__lt=high)
     attendances = PatrolAttendance.objects.filter(
-        patrol__alliance__unit__in=units, patrol__starts_at__gte=low, patrol__starts_at__lt=high,
+        patrol__unit__in=units, patrol__starts_at__gte=low, patrol__starts_at__lt=high,
         checked_in_at__isnull=False,
     )
     outreach = Outreach.objects.filter(alliance__unit__in=units, date__gte=start, date__lte=end)
@@ -318,7 +320,7 @@ def volunteer_figure_records(
     """
     units = Unit.objects.filter(path__startswith=unit.path)
     low, high = local_day_bounds(start, end)
-    patrols = Patrol.objects.filter(alliance__unit__in=units, starts_at__gte=low, starts_at__lt=high)
+    patrols = Patrol.objects.filter(unit__in=units, starts_at__gte=low, starts_at__lt=high)
     outreach = Outreach.objects.filter(alliance__unit__in=units, date__gte=start, date__lte=end)
     tips = Tip.objects.filter(unit__in=units, received_at__gte=low, received_at__lt=high)
     S = Tip.Status
@@ -326,7 +328,7 @@ def volunteer_figure_records(
         "active_volunteers": Volunteer.objects.filter(active=True, unit__in=units),
         "patrols_done": patrols.filter(status=Patrol.Status.DONE),
         "patrol_attendances": PatrolAttendance.objects.filter(
-            patrol__alliance__unit__in=units, patrol__starts_at__gte=low,
+            patrol__unit__in=units, patrol__starts_at__gte=low,
             patrol__starts_at__lt=high, checked_in_at__isnull=False,
         ),
         "outreach_sessions": outreach,

@@ -32,7 +32,16 @@ def test_dashboard_counts_this_month_so_far(client, world):
     summary = {row.key: row for row in response.context["summary"]}
     assert summary["received"].value == 2
     assert summary["resolution_rate"].text == "no data"
-    assert summary["received"].month_on_month.text == "▲ 2"
+    # Nothing on record before this month: no change to show, never ▲ 2.
+    assert summary["received"].month_on_month.text == "no data"
+    # One case received last month (entered now): 环比 from the records, ▲ 1.
+    register(world, received_at=month_bounds(add_months(current_month(), -1))[0] + datetime.timedelta(hours=1))
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.get(reverse("reports:dashboard"))
+    summary = {row.key: row for row in response.context["summary"]}
+    assert summary["received"].month_on_month.text == "▲ 1"
     ranked = [row["unit"] for row in response.context["ranking"]]
     assert set(ranked) == {world.dongcheng, world.wuxing}
 

@@ -23,8 +23,12 @@ def test_csv_has_a_bom_the_header_and_every_section(client, report, march_data):
     assert header["Unit"] == "东城派出所"
     assert header["Month"] == "2026-03"
     titles = [row[0] for row in rows if len(row) == 1]
-    assert titles == ["Summary", "By track", "By category", "Volunteers", "Enterprises", "Change"]
-    values = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert titles == ["Summary", "By track", "By category", "Volunteers", "Enterprises", "Change",
+                      "Definitions"]
+    values = {}
+    for row in rows:  # the Summary's values come before the Definitions' texts
+        if len(row) == 2:
+            values.setdefault(row[0], row[1])
     assert values["Received"] == "3"
     assert values["Resolution rate"] == "50.0%"
     assert values["Repeat-call rate"] == "no data"
@@ -43,7 +47,7 @@ def test_xlsx_opens_with_one_sheet_per_section(client, report, march_data):  # n
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
-        "Summary", "By track", "By category", "Volunteers", "Enterprises", "Change"
+        "Summary", "By track", "By category", "Volunteers", "Enterprises", "Change", "Definitions"
     ]
     sheet = workbook["Summary"]
     assert sheet["A2"].value == "Unit" and sheet["B2"].value == "东城派出所"
@@ -61,7 +65,8 @@ def test_xlsx_labels_follow_the_users_language(client, report, march_data):  # n
         response = client.get(reverse("reports:export_xlsx", args=[report.pk]),
                               HTTP_ACCEPT_LANGUAGE="zh-hans")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7
+    assert workbook.sheetnames[-1] == "口径说明"
 
 
 def test_export_of_other_station_is_404(client, report, march_data):  # noqa: F811

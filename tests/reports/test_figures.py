@@ -99,11 +99,11 @@ def test_subtree_rolls_up_to_sub_bureau(world):
     assert figures.dispute_figures(Period(world.city, MARCH))["received"] == 3
 
 
-def test_transferred_case_counts_where_it_is_now(world):
+def test_transferred_case_stays_received_where_it_was_received(world):
     dispute = case(world, t(3, 2), assessed_at=t(3, 2, 12))
     services.dispute_transfer(dispute=dispute, actor=world.lead, to_unit=world.wuxing, note="属五星辖区")
-    assert figures.dispute_figures(Period(world.dongcheng, MARCH))["received"] == 0
-    assert figures.dispute_figures(Period(world.wuxing, MARCH))["received"] == 1
+    assert figures.dispute_figures(Period(world.dongcheng, MARCH))["received"] == 1
+    assert figures.dispute_figures(Period(world.wuxing, MARCH))["received"] == 0
     assert figures.dispute_figures(Period(world.tinghu, MARCH))["received"] == 1
 
 

@@ -277,9 +277,10 @@ def test_report_stores_both_sections_and_their_changes(
     assert mom["enterprises"]["visited"] == 0  # E1 in both months (the drill on 2-10)
     assert mom["enterprises"]["requests_received"] == 3  # 4 in March, 1 (R3) in February
     assert mom["enterprises"]["median_days_to_resolve"] is None  # none resolved in February
-    # The register counts the enterprises active now, so a year before: 0 of 2 visited.
-    assert yoy["enterprises"]["visit_coverage"] == 0.5
-    assert yoy["volunteers"]["patrol_attendances"] == 3
+    # A year before, nothing of the subtree was on record yet: no data, not ▲.
+    assert yoy["enterprises"]["visit_coverage"] is None
+    assert yoy["volunteers"]["patrol_attendances"] is None
+    assert yoy["received"] is None
     # The dispute part is unchanged.
     assert mom["received"] == report.figures["received"]
 

@@ -175,11 +175,13 @@ def test_csv_holds_both_sections(client, tinghu_report, built):
     titles = [row[0] for row in rows if len(row) == 1]
     assert "Volunteers" in titles and "Enterprises" in titles
     lines = {row[0]: row[1:] for row in rows if len(row) == 4}
-    assert lines["Patrols done"] == ["3", "▲ 3", "▲ 3"]
+    # A year before, nothing of the subtree was on record: no data, never ▲.
+    assert lines["Patrols done"] == ["3", "▲ 3", "no data"]
     assert lines["Patrol hours"][0] == "8.5"
     assert lines["Visit coverage, year to date"][0] == "66.7%"
     assert lines["Median days to resolve a request"][:2] == ["3.0", "no data"]
-    assert lines["Enterprises visited since 1 January"][1:] == ["", ""]  # not compared
+    # Counts year to date are compared too (issue 13).
+    assert lines["Enterprises visited since 1 January"][1:] == ["▲ 1", "no data"]
 
 
 def test_xlsx_has_a_sheet_per_section_with_numbers(client, tinghu_report, built):
@@ -211,7 +213,8 @@ def test_dashboard_shows_this_months_sections_and_the_12_month_table(client, vw)
     response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert section_rows(response, "volunteers")["tips_received"].text == "1"
-    assert section_rows(response, "volunteers")["tips_received"].month_on_month.text == "▲ 1"
+    # The first records of the subtree are this month's: nothing to compare with.
+    assert section_rows(response, "volunteers")["tips_received"].month_on_month.text == "no data"
     enterprises = section_rows(response, "enterprises")
     assert enterprises["requests_received"].text == "1"
     assert enterprises["visit_coverage"].text == "0.0%"
