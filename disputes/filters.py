@@ -5,12 +5,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import (
     OPEN_STATUSES,
     Category,
     Dispute,
+    FollowUp,
     Mediator,
     Party,
     RiskLevel,
@@ -18,6 +20,7 @@ from disputes.models import (
     Track,
 )
 from units.filters import YesNoFilter, scoped_units
+from units.forms import OfficerChoiceField
 from units.selectors import officers_in_scope
 
 
@@ -26,7 +29,27 @@ def _officers(request):
     if request is None:
         return User.objects.none()
     ids = officers_in_scope(user=request.user).values("user_id")
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return User.objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    """Offers officers by name (the username only when no name is recorded)."""
+
+    field_class = OfficerChoiceField
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter formats its descending labels once, when the FilterSet
+    class is built, in whatever language is active then; these stay lazy so
+    each page shows them in its own language."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices.append((param, label))
+            choices.append(("-" + param, format_lazy(_("{label}, descending"), label=label)))
+        return choices
 
 
 class DisputeFilter(django_filters.FilterSet):
@@ -42,15 +65,16 @@ class DisputeFilter(django_filters.FilterSet):
         label=_("Unit"), queryset=scoped_units, method="filter_unit",
         help_text=_("This unit and the units below it"),
     )
-    assigned_officer = django_filters.ModelChoiceFilter(label=_("Officer"), queryset=_officers)
+    assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
+    follow_up_due = YesNoFilter(label=_("Follow-up due"), method="filter_follow_up_due")
     received_after = django_filters.DateFilter(
         label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
     )
     received_before = django_filters.DateFilter(
         label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("received_at", "received_at"),
@@ -127,6 +151,14 @@ class DisputeFilter(django_filters.FilterSet):
             return queryset
         overdue = Q(status__in=OPEN_STATUSES, deadline__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_follow_up_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due = FollowUp.objects.filter(
+            dispute=OuterRef("pk"), done_at__isnull=True, due_on__lte=timezone.localdate()
+        )
+        return queryset.filter(Exists(due)) if value else queryset.exclude(Exists(due))
 
 
 class MediatorFilter(django_filters.FilterSet):

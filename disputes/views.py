@@ -6,6 +6,7 @@ form error; a service's ValidationError as field errors; PermissionDenied is 403
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -33,7 +34,7 @@ from disputes.forms import (
     local_now_minute,
     style_form,
 )
-from disputes.models import Dispute, Status
+from disputes.models import OPEN_STATUSES, Dispute, RiskLevel, Status
 from disputes.workflow import Action, allowed_actions, required_permission
 from units.conf import fengqiao
 from units.errors import TransitionError
@@ -77,8 +78,29 @@ def dispute_list(request):
     page = _paginate(request, filterset.qs, CappedPaginator)
     return render(request, "disputes/list.html", {
         "nav": "disputes", "filter": filterset, "page_obj": page,
-        "sort": _sort_links(request),
+        "sort": _sort_links(request), "quick_filters": _quick_filters(request),
     })
+
+
+def _quick_filters(request) -> list[dict]:
+    """One-tap filters above the list (我的 / 超期 / 高风险 / 待核查 / 待回访):
+    each a query string, marked current when the page shows exactly it."""
+    open_statuses = [("status", status) for status in OPEN_STATUSES]
+    quick = [
+        (_("Mine"), [("assigned_officer", request.user.pk), *open_statuses]),
+        (_("Overdue"), [("overdue", "true")]),
+        (_("High risk"), [("risk_level", RiskLevel.HIGH), *open_statuses]),
+        (_("Awaiting verification"), [("status", Status.RESOLVED), ("status", Status.UNRESOLVED)]),
+        (_("Follow-up due"), [("follow_up_due", "true")]),
+    ]
+    current = sorted(
+        (k, v) for k, values in request.GET.lists() for v in values if k != "page" and v
+    )
+    return [
+        {"label": label, "query": urlencode(pairs),
+         "current": current == sorted((k, str(v)) for k, v in pairs)}
+        for label, pairs in quick
+    ]
 
 
 # Registration -------------------------------------------------------------------
