@@ -280,8 +280,7 @@ def dispute_action(request, pk, action):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
-                return redirect(dispute)
+                return _after_action(request, action, dispute)
     else:
         form = form_class(dispute=dispute, user=request.user)
     return render(request, "disputes/action.html", {
@@ -289,6 +288,19 @@ def dispute_action(request, pk, action):
         "action_label": Action(action).label,
         "available": action in allowed_actions(dispute, request.user),
     })
+
+
+def _after_action(request, action: str, dispute):
+    """Back to the case, or to the list when the case has left the user's
+    scope (a transfer to another station): never a 404 for a job well done."""
+    if selectors.dispute_list(user=request.user).filter(pk=dispute.pk).exists():
+        messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+        return redirect(dispute)
+    dispute.refresh_from_db(fields=["unit", "reference"])
+    messages.success(request, _("Transferred to %(unit)s · %(reference)s.") % {
+        "unit": dispute.unit, "reference": dispute.reference,
+    })
+    return redirect("disputes:list")
 
 
 # Records added to a case ------------------------------------------------------------
