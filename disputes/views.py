@@ -177,13 +177,23 @@ def dispute_create(request):
 # Detail ---------------------------------------------------------------------------
 
 
+# The usual next steps of a case; the other actions wait under "More".
+FORWARD_ACTIONS = (Action.ASSESS, Action.DISPATCH, Action.RESOLVE, Action.VERIFY)
+
+
 def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
     user = request.user
+    actions = [(a, Action(a).label) for a in allowed_actions(dispute, user)]
     return render(request, "disputes/detail.html", {
         "nav": "disputes",
         "dispute": dispute,
         "tip": selectors.dispute_source_tip(user=user, dispute=dispute),
-        "actions": [(a, Action(a).label) for a in allowed_actions(dispute, user)],
+        "actions": actions,
+        "forward_actions": [(a, label) for a, label in actions if a in FORWARD_ACTIONS],
+        "fail_action": next((label for a, label in actions if a == Action.FAIL), None),
+        "other_actions": [
+            (a, label) for a, label in actions if a not in FORWARD_ACTIONS and a != Action.FAIL
+        ],
         "revealed": revealed,
         "attachment_form": attachment_form or AttachmentForm(),
         "can_mediate": user.has_perm("disputes.mediate_dispute"),
