@@ -1,5 +1,7 @@
 """FilterSets shared by the dispute pages and the API."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -22,6 +24,9 @@ from disputes.models import (
 from units.filters import YesNoFilter, scoped_units
 from units.forms import OfficerChoiceField
 from units.selectors import officers_in_scope
+
+
+PHONE_OR_ID = re.compile(r"\d{7,17}[\dXx]")
 
 
 def _officers(request):
@@ -55,7 +60,7 @@ class OrderingFilter(django_filters.OrderingFilter):
 class DisputeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search",
-        help_text=_("Title, reference or party name"),
+        help_text=_("Title, reference, party name, or a full phone or ID number"),
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
@@ -136,7 +141,12 @@ class DisputeFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        party = Party.objects.filter(dispute=OuterRef("pk"), name__icontains=value)
+        matches = Q(name__icontains=value)
+        # A full phone or ID number finds its parties by exact match on the
+        # stored value (indexed, and never a partial match on personal data).
+        if PHONE_OR_ID.fullmatch(value):
+            matches |= Q(phone=value) | Q(id_number=value.upper())
+        party = Party.objects.filter(matches, dispute=OuterRef("pk"))
         return queryset.filter(
             Q(title__icontains=value) | Q(reference__icontains=value) | Exists(party)
         )

@@ -34,7 +34,7 @@ from disputes.forms import (
     local_now_minute,
     style_form,
 )
-from disputes.models import OPEN_STATUSES, Dispute, RiskLevel, Status
+from disputes.models import OPEN_STATUSES, Dispute, RiskLevel, Source, Status
 from disputes.workflow import Action, allowed_actions, required_permission
 from units.conf import fengqiao
 from units.errors import TransitionError
@@ -161,7 +161,9 @@ def dispute_create(request):
     if request.GET.get("incident", "").isdigit():
         # Registering from a 110 call is the call's own page: it links the call.
         return redirect("incidents:register_dispute", int(request.GET["incident"]))
-    initial = {"received_at": local_now_minute()}
+    # The register button is for people at the desk: 群众来访 (a call or a tip
+    # registers from its own page, with its own source).
+    initial = {"received_at": local_now_minute(), "source": Source.WALK_IN}
     unit = user_unit(request.user)
     if unit is not None and unit.kind == unit.Kind.STATION:
         initial["unit"] = unit.pk

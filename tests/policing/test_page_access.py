@@ -156,3 +156,34 @@ def test_every_dispute_status_badge_is_styled(status):
     from django.template import Context, Template
     html = Template('{% load fq %}{% badge "dispute" s "x" %}').render(Context({"s": status}))
     assert f"badge-dispute-{status}" in html
+
+
+def test_register_button_defaults_to_walk_in_and_assessing_asks_for_the_risk(client, world):
+    login(client, world.officer)
+    form = client.get(reverse("disputes:create")).context["form"]
+    assert form["source"].value() == "walk_in"
+    dispute = register(world)
+    html = client.get(action_url(dispute, "assess")).content.decode()
+    risk = re.search(r'<select name="risk_level".*?</select>', html, re.S).group(0)
+    assert '<option value="" selected>' in risk
+    response = post_action(client, dispute, "assess", risk_level="", track="immediate", note="")
+    assert response.status_code == 200 and "risk_level" in response.context["form"].errors
+    dispute.refresh_from_db()
+    assert dispute.status == Status.REGISTERED
+
+
+def test_search_by_full_phone_or_id_finds_the_case_and_shows_nothing_unmasked(client, world):
+    from tests.disputes.page_helpers import VALID_ID
+
+    register(world, title="电话可查", parties=[services.PartyData(
+        name="张三", role="applicant", id_number=VALID_ID, phone="13851234567")])
+    register(world, title="无关案件", parties=[services.PartyData(
+        name="李四", role="applicant", phone="13900001111")])
+    login(client, world.officer)
+    for query in ("13851234567", VALID_ID):
+        html = client.get(reverse("disputes:list"), {"q": query}).content.decode()
+        rows = re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
+        assert "电话可查" in rows and "无关案件" not in rows
+        assert query not in rows
+    html = client.get(reverse("disputes:list"), {"q": "1385123"}).content.decode()
+    assert "电话可查" not in re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
