@@ -1,16 +1,20 @@
 """FilterSets shared by the dispute pages and the API."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import (
     OPEN_STATUSES,
     Category,
     Dispute,
+    FollowUp,
     Mediator,
     Party,
     RiskLevel,
@@ -18,7 +22,11 @@ from disputes.models import (
     Track,
 )
 from units.filters import YesNoFilter, scoped_units
+from units.forms import OfficerChoiceField
 from units.selectors import officers_in_scope
+
+
+PHONE_OR_ID = re.compile(r"\d{7,17}[\dXx]")
 
 
 def _officers(request):
@@ -26,13 +34,33 @@ def _officers(request):
     if request is None:
         return User.objects.none()
     ids = officers_in_scope(user=request.user).values("user_id")
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return User.objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    """Offers officers by name (the username only when no name is recorded)."""
+
+    field_class = OfficerChoiceField
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter formats its descending labels once, when the FilterSet
+    class is built, in whatever language is active then; these stay lazy so
+    each page shows them in its own language."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices.append((param, label))
+            choices.append(("-" + param, format_lazy(_("{label}, descending"), label=label)))
+        return choices
 
 
 class DisputeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search",
-        help_text=_("Title, reference or party name"),
+        help_text=_("Title, reference, party name, or a full phone or ID number"),
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
@@ -44,15 +72,16 @@ class DisputeFilter(django_filters.FilterSet):
         label=_("Unit"), queryset=scoped_units, method="filter_unit",
         help_text=_("This unit and the units below it"),
     )
-    assigned_officer = django_filters.ModelChoiceFilter(label=_("Officer"), queryset=_officers)
+    assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
+    follow_up_due = YesNoFilter(label=_("Follow-up due"), method="filter_follow_up_due")
     received_after = django_filters.DateFilter(
         label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
     )
     received_before = django_filters.DateFilter(
         label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("received_at", "received_at"),
@@ -114,7 +143,12 @@ class DisputeFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        party = Party.objects.filter(dispute=OuterRef("pk"), name__icontains=value)
+        matches = Q(name__icontains=value)
+        # A full phone or ID number finds its parties by exact match on the
+        # stored value (indexed, and never a partial match on personal data).
+        if PHONE_OR_ID.fullmatch(value):
+            matches |= Q(phone=value) | Q(id_number=value.upper())
+        party = Party.objects.filter(matches, dispute=OuterRef("pk"))
         return queryset.filter(
             Q(title__icontains=value) | Q(reference__icontains=value) | Exists(party)
         )
@@ -129,6 +163,14 @@ class DisputeFilter(django_filters.FilterSet):
             return queryset
         overdue = Q(status__in=OPEN_STATUSES, deadline__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_follow_up_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due = FollowUp.objects.filter(
+            dispute=OuterRef("pk"), done_at__isnull=True, due_on__lte=timezone.localdate()
+        )
+        return queryset.filter(Exists(due)) if value else queryset.exclude(Exists(due))
 
 
 class MediatorFilter(django_filters.FilterSet):

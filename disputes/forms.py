@@ -205,7 +205,10 @@ class NoteRequiredActionForm(ActionForm):
 
 
 class AssessForm(ActionForm):
-    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    # No default: a click-through must not record low risk.
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", "---------"), *RiskLevel.choices]
+    )
     track = forms.ChoiceField(label=_("Track"), choices=Track.choices)
     field_order = ["risk_level", "track", "note"]
 

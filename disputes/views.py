@@ -6,6 +6,7 @@ form error; a service's ValidationError as field errors; PermissionDenied is 403
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -37,7 +38,14 @@ from disputes.forms import (
     local_now_minute,
     style_form,
 )
-from disputes.models import Dispute, JudicialConfirmation, Status
+from disputes.models import (
+    OPEN_STATUSES,
+    Dispute,
+    JudicialConfirmation,
+    RiskLevel,
+    Source,
+    Status,
+)
 from disputes.workflow import Action, allowed_actions, required_permission
 from units.conf import fengqiao
 from units.errors import TransitionError
@@ -81,8 +89,29 @@ def dispute_list(request):
     page = _paginate(request, filterset.qs, CappedPaginator)
     return render(request, "disputes/list.html", {
         "nav": "disputes", "filter": filterset, "page_obj": page,
-        "sort": _sort_links(request),
+        "sort": _sort_links(request), "quick_filters": _quick_filters(request),
     })
+
+
+def _quick_filters(request) -> list[dict]:
+    """One-tap filters above the list (我的 / 超期 / 高风险 / 待核查 / 待回访):
+    each a query string, marked current when the page shows exactly it."""
+    open_statuses = [("status", status) for status in OPEN_STATUSES]
+    quick = [
+        (_("Mine"), [("assigned_officer", request.user.pk), *open_statuses]),
+        (_("Overdue"), [("overdue", "true")]),
+        (_("High risk"), [("risk_level", RiskLevel.HIGH), *open_statuses]),
+        (_("Awaiting verification"), [("status", Status.RESOLVED), ("status", Status.UNRESOLVED)]),
+        (_("Follow-up due"), [("follow_up_due", "true")]),
+    ]
+    current = sorted(
+        (k, v) for k, values in request.GET.lists() for v in values if k != "page" and v
+    )
+    return [
+        {"label": label, "query": urlencode(pairs),
+         "current": current == sorted((k, str(v)) for k, v in pairs)}
+        for label, pairs in quick
+    ]
 
 
 # Registration -------------------------------------------------------------------
@@ -143,7 +172,9 @@ def dispute_create(request):
     if request.GET.get("incident", "").isdigit():
         # Registering from a 110 call is the call's own page: it links the call.
         return redirect("incidents:register_dispute", int(request.GET["incident"]))
-    initial = {"received_at": local_now_minute()}
+    # The register button is for people at the desk: 群众来访 (a call or a tip
+    # registers from its own page, with its own source).
+    initial = {"received_at": local_now_minute(), "source": Source.WALK_IN}
     unit = user_unit(request.user)
     if unit is not None and unit.kind == unit.Kind.STATION:
         initial["unit"] = unit.pk
@@ -159,13 +190,23 @@ def dispute_create(request):
 # Detail ---------------------------------------------------------------------------
 
 
+# The usual next steps of a case; the other actions wait under "More".
+FORWARD_ACTIONS = (Action.ASSESS, Action.DISPATCH, Action.RESOLVE, Action.VERIFY)
+
+
 def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
     user = request.user
+    actions = [(a, Action(a).label) for a in allowed_actions(dispute, user)]
     return render(request, "disputes/detail.html", {
         "nav": "disputes",
         "dispute": dispute,
         "tip": selectors.dispute_source_tip(user=user, dispute=dispute),
-        "actions": [(a, Action(a).label) for a in allowed_actions(dispute, user)],
+        "actions": actions,
+        "forward_actions": [(a, label) for a, label in actions if a in FORWARD_ACTIONS],
+        "fail_action": next((label for a, label in actions if a == Action.FAIL), None),
+        "other_actions": [
+            (a, label) for a, label in actions if a not in FORWARD_ACTIONS and a != Action.FAIL
+        ],
         "revealed": revealed,
         "attachment_form": attachment_form or AttachmentForm(),
         "can_mediate": user.has_perm("disputes.mediate_dispute"),
@@ -262,8 +303,7 @@ def dispute_action(request, pk, action):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
-                return redirect(dispute)
+                return _after_action(request, action, dispute)
     else:
         form = form_class(dispute=dispute, user=request.user)
     return render(request, "disputes/action.html", {
@@ -271,6 +311,19 @@ def dispute_action(request, pk, action):
         "action_label": Action(action).label,
         "available": action in allowed_actions(dispute, request.user),
     })
+
+
+def _after_action(request, action: str, dispute):
+    """Back to the case, or to the list when the case has left the user's
+    scope (a transfer to another station): never a 404 for a job well done."""
+    if selectors.dispute_list(user=request.user).filter(pk=dispute.pk).exists():
+        messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+        return redirect(dispute)
+    dispute.refresh_from_db(fields=["unit", "reference"])
+    messages.success(request, _("Transferred to %(unit)s · %(reference)s.") % {
+        "unit": dispute.unit, "reference": dispute.reference,
+    })
+    return redirect("disputes:list")
 
 
 # Records added to a case ------------------------------------------------------------

@@ -83,6 +83,7 @@ class VisitForm(forms.Form):
         label=_("Other officers present"),
         queryset=None,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("You are recorded as present."),
     )
     hazards_found = forms.IntegerField(label=_("Hazards found"), min_value=0, initial=0)

@@ -31,7 +31,9 @@ class IncidentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(number__icontains=value) | Q(caller_name__icontains=value) | Q(address__icontains=value)
-        )
+        matches = Q(number__icontains=value) | Q(caller_name__icontains=value) | Q(address__icontains=value)
+        if value.isdigit() and len(value) >= 7:
+            # A full phone number: exact match on the stored value.
+            matches |= Q(caller_phone=value)
+        return queryset.filter(matches)
 

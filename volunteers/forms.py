@@ -190,7 +190,7 @@ class OutreachForm(StyledForm):
     place = forms.CharField(label=_("Place"), max_length=200)
     volunteers = forms.ModelMultipleChoiceField(
         label=_("Volunteers taking part"), queryset=Volunteer.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
     )
     households_reached = forms.IntegerField(label=_("Households reached"), min_value=0, initial=0)
     people_reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0)

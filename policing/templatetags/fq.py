@@ -1,7 +1,9 @@
 """Small template helpers shared by every page."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -24,3 +26,89 @@ def days_left(deadline) -> int | None:
     if deadline is None:
         return None
     return (timezone.localdate(deadline) - timezone.localdate()).days
+
+
+@register.simple_tag
+def badge(kind: str, value: str, label) -> str:
+    """The one status badge: ``{% badge "dispute" case.status case.get_status_display %}``.
+    Its colours are ``.badge-<kind>-<value>`` in app.css (policing/badges.py lists
+    every kind and tests/test_badges.py checks each value has a style)."""
+    return format_html(
+        '<span class="badge badge-status badge-{}-{}">{}</span>', kind, value, label
+    )
+
+
+SECTIONS = (
+    ("/disputes/mediators/", "mediators"),
+    ("/disputes/", "disputes"),
+    ("/incidents/", "incidents"),
+    ("/enterprises/", "enterprises"),
+    ("/volunteers/patrols/", "patrols"),
+    ("/volunteers/tips/", "tips"),
+    ("/volunteers/", "volunteers"),
+    ("/reports/", "reports"),
+    ("/notifications/", "notifications"),
+    ("/map/", "map"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    """The menu item the current page belongs to, from its address (so the
+    highlighted item always matches the section, whatever the view passes)."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    for prefix, section in SECTIONS:
+        if path.startswith(prefix):
+            return section
+    return "home" if path == "/" else ""
+
+
+@register.simple_tag(takes_context=True)
+def error_count(context) -> int:
+    """How many errors the page's form (and formset) refused, for the title."""
+    total = 0
+    form = context.get("form")
+    if form is not None and getattr(form, "is_bound", False):
+        total += sum(len(errors) for errors in form.errors.values())
+    formset = context.get("formset")
+    if formset is not None and getattr(formset, "is_bound", False):
+        total += len(formset.non_form_errors())
+        total += sum(len(errors) for form_errors in formset.errors for errors in form_errors.values())
+    return total
+
+
+@register.filter
+def data_lang(value) -> str:
+    """``lang="zh-Hans"`` for data written in Chinese shown inside a page in
+    another language (screen readers then read it in the right voice)."""
+    if translation.get_language() in (None, "zh-hans"):
+        return ""
+    if any("\u4e00" <= char <= "\u9fff" for char in str(value)):
+        return mark_safe(' lang="zh-Hans"')
+    return ""
+
+
+HIDDEN_FILTERS = {"ordering", "page", "o"}
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, filterset, skip: str = "") -> list[dict]:
+    """The filters in use, each with its label, the value as shown and the
+    query string without it (a removable chip)."""
+    request = context["request"]
+    form = filterset.form
+    skipped = HIDDEN_FILTERS | set(filter(None, skip.split(",")))
+    chips = []
+    for field in form:
+        values = [v for v in request.GET.getlist(field.html_name) if v != ""]
+        if field.name in skipped or field.is_hidden or not values:
+            continue
+        choices = getattr(field.field, "choices", None) or getattr(field.field.widget, "choices", [])
+        choices = {str(key): label for key, label in choices}
+        shown = ", ".join(str(choices.get(value, value)) for value in values)
+        query = request.GET.copy()
+        query.pop(field.html_name, None)
+        query.pop("page", None)
+        chips.append({"label": field.label, "value": shown, "query": query.urlencode()})
+    return chips

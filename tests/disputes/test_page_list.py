@@ -43,7 +43,7 @@ def test_list_shows_columns_with_status_badge_and_risk(client, world):
     login(client, world.officer)
     html = client.get(LIST).content.decode()
     assert dispute.reference in html and "高风险纠纷" in html
-    assert "status-assessed" in html and "risk-high" in html
+    assert "badge-dispute-assessed" in html and "risk-high" in html
     assert "days left" in html
 
 

@@ -8,7 +8,8 @@
       event.preventDefault();
     }
   });
-  // Add another party row on the registration form.
+  // Add another party card on the registration form: focus its first field
+  // and say so to screen readers.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-add-form]");
     if (!button) { return; }
@@ -17,14 +18,66 @@
     var template = document.getElementById(prefix + "-empty-form");
     if (!total || !template) { return; }
     var index = parseInt(total.value, 10);
-    var html = template.innerHTML.replace(/__prefix__/g, String(index));
-    var holder = document.createElement("tbody");
-    holder.innerHTML = html;
-    document.getElementById(prefix + "-rows").appendChild(holder.firstElementChild);
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+    var row = holder.firstElementChild;
+    document.getElementById(prefix + "-rows").appendChild(row);
     total.value = String(index + 1);
+    var first = row.querySelector("input, select, textarea");
+    if (first) { first.focus(); }
+    var announce = document.getElementById(prefix + "-announce");
+    if (announce) { announce.textContent = announce.getAttribute("data-added"); }
   });
   // Print button.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    // A refused form: move focus to its error summary; name the count in the
+    // title when the server could not (a second form on the page).
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      var prefix = summary.getAttribute("data-error-summary");
+      if (document.title.indexOf(prefix) !== 0) { document.title = prefix + " · " + document.title; }
+    }
+    // Phone cards: each cell of a .table-cards table is labelled with its column.
+    document.querySelectorAll("table.table-cards").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/[\u2191\u2193\u25b2\u25bc]/g, "").trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+        });
+      });
+    });
+    // A table that scrolls sideways can be reached and scrolled by keyboard.
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        var heading = box.closest("section, .card");
+        heading = heading && heading.querySelector("h2, h3, .card-header");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+      }
+    });
+    // A long checkbox list gets a filter box.
+    document.querySelectorAll("[data-choice-filter]").forEach(function (list) {
+      var input = document.createElement("input");
+      input.type = "search";
+      input.className = "form-control form-control-sm choice-list-filter";
+      input.setAttribute("aria-label", list.getAttribute("data-choice-filter"));
+      input.placeholder = list.getAttribute("data-choice-filter");
+      list.querySelector("legend").after(input);
+      input.addEventListener("input", function () {
+        var needle = input.value.trim().toLowerCase();
+        list.querySelectorAll(".form-check").forEach(function (item) {
+          item.hidden = needle !== "" && item.textContent.toLowerCase().indexOf(needle) === -1;
+        });
+      });
+    });
   });
 }());
