@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from disputes.models import Dispute, DisputeEvent
+from disputes.models import DisputeEvent
 from reports.models import MonthlyReport
 from tests.conftest import register
 from tests.reports.test_figures import MARCH
