@@ -112,7 +112,8 @@ def sender():
     import redis
 
     redis.Redis.from_url(REDIS_URL).delete(QUEUE)
-    app = Celery("fengqiao-test-sender", broker=REDIS_URL)
+    # Not the current app: the project's tasks must keep resolving to its own.
+    app = Celery("fengqiao-test-sender", broker=REDIS_URL, set_as_current=False)
 
     def send(report: MonthlyReport):
         # The message of the report's latest request: it carries its task id.
@@ -295,6 +296,7 @@ def real_queue(pg_world, settings):
     client.delete(QUEUE, "unacked", "unacked_index")
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=QUEUE)
+    app.set_current()
     app._pool = None
     app.__dict__.pop("amqp", None)  # built again from the conf: the queue above
     yield client
