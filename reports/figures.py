@@ -247,17 +247,20 @@ def defines(key: str):
 # ------------------------------------------------------------- through time
 
 
-def _unit_path_at(moment, case: str = "pk", current: str = "unit__path") -> Coalesce:
+def _unit_path_at(moment, case: str = "pk", current: str | None = "unit__path") -> Coalesce:
     """The path of the unit holding a case at ``moment`` (an instant or an
     expression): where the last registration or transfer before it put the
     case; before the case was entered at all, the unit it was registered at.
-    ``case`` and ``current`` lead from the outer row to the case's id and to
-    its unit's path now."""
+    ``case`` leads from the outer row to the case's id; ``current`` to its
+    unit's path now (None: looked up by the case's id, so that rows of
+    another table need no join with every case)."""
     placed = DisputeEvent.objects.filter(dispute=OuterRef(case), to_unit__isnull=False)
     before = placed.filter(at__lt=moment).order_by("-at", "-id").values("to_unit__path")[:1]
-    return Coalesce(
-        Subquery(before), _registered_path(case), F(current), output_field=CharField()
+    now = (
+        F(current) if current
+        else Subquery(Dispute.objects.filter(pk=OuterRef(case)).values("unit__path")[:1])
     )
+    return Coalesce(Subquery(before), _registered_path(case), now, output_field=CharField())
 
 
 def _registered_path(case: str = "pk") -> Subquery:
@@ -332,12 +335,12 @@ def _deadline_at(moment) -> Coalesce:
     ), first_track
 
 
-def _track_at(moment) -> Coalesce:
+def _track_at(moment, case: str = "pk") -> Coalesce:
     """The track a case was last given before ``moment`` ("" if none yet): the
     breakdown by track counts each case on the track it was on at the figure's
     moment, so a later change of track or a transfer does not move it."""
     last = (
-        DisputeEvent.objects.filter(dispute=OuterRef("pk"), at__lt=moment)
+        DisputeEvent.objects.filter(dispute=OuterRef(case), at__lt=moment)
         .exclude(to_track="")
         .order_by("-at", "-id")
         .values("to_track")[:1]
@@ -381,28 +384,37 @@ def received(period: Period) -> QuerySet[Dispute]:
     return _in_subtree(cases, period.unit)
 
 
+def last_outcomes(period: Period) -> QuerySet[DisputeEvent]:
+    """The outcome events that conclude a case in the month — each case's last
+    outcome recorded in it — annotated with ``held_path`` (the unit holding the
+    case then) and ``track_then`` (its track then). ``concluded`` lists their
+    cases; the counts, the breakdowns and the median are aggregated from these
+    events directly (one level of subqueries per event, not per case)."""
+    start, end = period.bounds
+    in_month = DisputeEvent.objects.filter(kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end)
+    later = DisputeEvent.objects.filter(
+        dispute=OuterRef("dispute"), kind__in=OUTCOME_EVENTS, at__lt=end
+    ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
+    events = in_month.exclude(Exists(later)).annotate(
+        held_path=_unit_path_at(OuterRef("at"), case="dispute", current=None),
+        track_then=_track_at(OuterRef("at"), case="dispute"),
+    )
+    return _in_subtree(events, period.unit)
+
+
 @defines("concluded")
 def concluded(period: Period) -> QuerySet[Dispute]:
-    """Annotated with ``outcome`` and ``outcome_at`` (the last outcome recorded
-    in the month), ``held_path`` (the unit holding it then) and ``track_then``
-    (its track then)."""
+    """The cases of ``last_outcomes``, annotated with ``outcome`` and
+    ``outcome_at`` (the last outcome recorded in the month) and ``track_then``
+    (the track then)."""
     start, end = period.bounds
-    # The indexed look-up of the month's outcome events (event_kind_at_idx)
-    # narrows the disputes first; the per-row subqueries then run only on those.
-    outcome_events = DisputeEvent.objects.filter(
-        kind__in=OUTCOME_EVENTS, at__gte=start, at__lt=end
-    ).values("dispute_id")
-    cases = (
-        Dispute.objects.filter(pk__in=outcome_events)
-        .filter(_ever_held(period.unit))
-        .annotate(outcome=_outcome_in(start, end), outcome_at=_outcome_in(start, end, "at"))
-        .filter(outcome__isnull=False)
-        .annotate(
-            held_path=_unit_path_at(OuterRef("outcome_at")),
-            track_then=_track_at(OuterRef("outcome_at")),
-        )
+    return Dispute.objects.filter(
+        pk__in=last_outcomes(period).values("dispute_id")
+    ).annotate(
+        outcome=_outcome_in(start, end),
+        outcome_at=_outcome_in(start, end, "at"),
+        track_then=_track_at(OuterRef("outcome_at")),
     )
-    return _in_subtree(cases, period.unit)
 
 
 @defines("resolved")
@@ -495,7 +507,7 @@ def follow_ups_rated(period: Period) -> QuerySet[FollowUp]:
         _ever_held(period.unit, "dispute__"), done_at__gte=start, done_at__lt=end
     ).exclude(satisfaction="")
     done = done.annotate(
-        held_path=_unit_path_at(OuterRef("done_at"), case="dispute", current="dispute__unit__path")
+        held_path=_unit_path_at(OuterRef("done_at"), case="dispute", current=None)
     )
     return _in_subtree(done, period.unit)
 
@@ -547,9 +559,12 @@ def median_days_to_conclusion(period: Period, count: int | None = None) -> float
     """Found in the database by ordering and offset so that it works on SQLite
     as on PostgreSQL. ``count``: the number concluded, when already known."""
     durations = (
-        concluded(period)
+        last_outcomes(period)
         .annotate(
-            took=ExpressionWrapper(F("outcome_at") - F("received_at"), output_field=DurationField())
+            took=ExpressionWrapper(
+                F("at") - Subquery(Dispute.objects.filter(pk=OuterRef("dispute")).values("received_at")[:1]),
+                output_field=DurationField(),
+            )
         )
         .order_by("took")
         .values_list("took", flat=True)
@@ -586,14 +601,15 @@ def _grouped_counts(period: Period) -> dict:
         totals["settled"] += row["settled"]
         for field, name in zip(fields, BREAKDOWNS):
             by[name].setdefault(row[field], _empty_entry())["received"] += row["n"]
+    resolved_then = Q(kind=DisputeEvent.Kind.RESOLVED)
     outcomes = (
-        concluded(period)
+        last_outcomes(period)
         .order_by()
-        .values(*fields)
+        .values("track_then", category=F("dispute__category"))
         .annotate(
             n=Count("pk"),
-            ok=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)),
-            high=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED, risk_level=RiskLevel.HIGH)),
+            ok=Count("pk", filter=resolved_then),
+            high=Count("pk", filter=resolved_then & Q(dispute__risk_level=RiskLevel.HIGH)),
         )
     )
     for row in outcomes:
@@ -627,9 +643,9 @@ def branch_figures(period: Period) -> dict[str, dict]:
     parts = [
         grouped(received(period), received=Count("pk")),
         grouped(
-            concluded(period),
+            last_outcomes(period),
             concluded=Count("pk"),
-            resolved=Count("pk", filter=Q(outcome=DisputeEvent.Kind.RESOLVED)),
+            resolved=Count("pk", filter=Q(kind=DisputeEvent.Kind.RESOLVED)),
         ),
         grouped(
             open_at_end(period),

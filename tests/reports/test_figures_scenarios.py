@@ -463,3 +463,18 @@ def test_month_on_month_comes_from_the_records_not_a_stale_snapshot(world):
     Story(world, at=world.dongcheng, received=sh(3, 10))
     mom = _report(world.dongcheng, MARCH).figures["change"]["month_on_month"]
     assert mom["received"] == 1 - 2
+
+
+def test_the_calls_list_marks_repeats_by_the_same_rule(client, world):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    calls_linked_later_first(world)
+    report = _report(world.dongcheng, MARCH)
+    # Whatever the stored flags say, the list marks what the count counted.
+    Incident.objects.update(is_repeat=False)
+    login(client, world.supervisor)
+    response = client.get(reverse("reports:records", args=[report.pk, "repeat_calls"]))
+    assert [call.number for call in response.context["page_obj"]] == ["110-0320"]
+    assert response.context["page_obj"][0].repeat is True
