@@ -36,6 +36,11 @@ SUMMARY = (
     ("follow_ups_rated", gettext_lazy("Follow-ups with a rating"), COUNT),
     ("follow_ups_satisfied", gettext_lazy("Follow-ups rated satisfied"), COUNT),
     ("satisfaction_rate", gettext_lazy("Follow-up satisfaction"), RATE),
+    ("agreements_due", gettext_lazy("Agreements due for performance"), COUNT),
+    ("agreements_performed", gettext_lazy("Agreements performed"), COUNT),
+    ("agreements_breached", gettext_lazy("Agreements breached"), COUNT),
+    ("performance_rate", gettext_lazy("Performance rate"), RATE),
+    ("agreements_confirmed", gettext_lazy("Agreements judicially confirmed"), COUNT),
 )
 
 
@@ -120,12 +125,13 @@ def _record_labels() -> dict:
 RECORD_LABELS = _record_labels()
 # For these a rise is bad news: the change is marked as such.
 HIGHER_IS_WORSE = {
-    "median_days", "overdue", "backlog", "repeat_calls", "repeat_call_rate",
+    "median_days", "overdue", "backlog", "repeat_calls", "repeat_call_rate", "agreements_breached",
     "requests_overdue", "median_days_to_resolve", "tips_pending",
 }
 # More disputes, calls, tips or requests received is neither good nor bad news.
 NEUTRAL = {
     "received", "incidents_linked", "follow_ups_rated", "tips_received", "tips_rejected",
+    "agreements_due",
     "requests_received", "enterprises",
 }
 # The value of the ``track`` parameter that opens the cases not yet assessed.

@@ -45,10 +45,12 @@ from django.utils.translation import gettext_noop
 
 from disputes.models import (
     OPEN_STATUSES,
+    Agreement,
     Category,
     Dispute,
     DisputeEvent,
     FollowUp,
+    JudicialConfirmation,
     RiskLevel,
     Status,
     Track,
@@ -156,6 +158,24 @@ DEFINITIONS = {
     "follow_ups_satisfied": gettext_noop("Of the follow-ups rated in the month, those rated satisfied."),
     "satisfaction_rate": gettext_noop(
         "Follow-up satisfaction = rated satisfied ÷ follow-ups with a rating."
+    ),
+    "agreements_due": gettext_noop(
+        "Disputes with a mediation agreement whose performance was due in the month, "
+        "counted at the unit holding the case at the end of the month."
+    ),
+    "agreements_performed": gettext_noop(
+        "Of those, the disputes whose agreement due in the month was recorded as performed."
+    ),
+    "agreements_breached": gettext_noop(
+        "Of those, the disputes whose agreement due in the month was recorded as breached. "
+        "A partly performed agreement counts as neither performed nor breached."
+    ),
+    "performance_rate": gettext_noop(
+        "Performance rate = performed ÷ (performed + breached) of the agreements due in the month."
+    ),
+    "agreements_confirmed": gettext_noop(
+        "Disputes whose agreement a court confirmed (司法确认) with a ruling dated in the "
+        "month, counted at the unit holding the case at the end of the month."
     ),
     "by_track": gettext_noop(
         "Received, concluded, resolved and resolution rate for each track: the track the case "
@@ -518,6 +538,61 @@ def follow_ups_satisfied(period: Period) -> QuerySet[FollowUp]:
 
 
 # The lists behind every count of the report: figure key → records.
+# ------------------------------------------------------------- agreements
+
+
+def _held_at_end(cases: QuerySet, period: Period) -> QuerySet[Dispute]:
+    _, end = period.bounds
+    cases = cases.filter(_ever_held(period.unit)).annotate(held_path=_unit_path_at(end))
+    return _in_subtree(cases, period.unit)
+
+
+def _with_agreement_due(period: Period, **agreement) -> QuerySet[Dispute]:
+    due = Agreement.objects.filter(
+        dispute=OuterRef("pk"), performance_due__range=period.days, **agreement
+    )
+    return _held_at_end(Dispute.objects.filter(Exists(due)), period)
+
+
+@defines("agreements_due")
+def agreements_due(period: Period) -> QuerySet[Dispute]:
+    return _with_agreement_due(period)
+
+
+@defines("agreements_performed")
+def agreements_performed(period: Period) -> QuerySet[Dispute]:
+    return _with_agreement_due(period, performance=Agreement.Performance.PERFORMED)
+
+
+@defines("agreements_breached")
+def agreements_breached(period: Period) -> QuerySet[Dispute]:
+    return _with_agreement_due(period, performance=Agreement.Performance.BREACHED)
+
+
+@defines("agreements_confirmed")
+def agreements_confirmed(period: Period) -> QuerySet[Dispute]:
+    ruling = JudicialConfirmation.objects.filter(
+        agreement__dispute=OuterRef("pk"),
+        outcome=JudicialConfirmation.Outcome.CONFIRMED,
+        decided_on__range=period.days,
+    )
+    return _held_at_end(Dispute.objects.filter(Exists(ruling)), period)
+
+
+def agreement_figures(period: Period) -> dict:
+    """The agreements' figures of the month: four counts, one query each."""
+    due = agreements_due(period).count()
+    performed = agreements_performed(period).count()
+    breached = agreements_breached(period).count()
+    return {
+        "agreements_due": due,
+        "agreements_performed": performed,
+        "agreements_breached": breached,
+        "performance_rate": rate(performed, performed + breached),
+        "agreements_confirmed": agreements_confirmed(period).count(),
+    }
+
+
 RECORDS = {
     "received": received,
     "concluded": concluded,
@@ -530,6 +605,10 @@ RECORDS = {
     "repeat_calls": repeat_calls,
     "follow_ups_rated": follow_ups_rated,
     "follow_ups_satisfied": follow_ups_satisfied,
+    "agreements_due": agreements_due,
+    "agreements_performed": agreements_performed,
+    "agreements_breached": agreements_breached,
+    "agreements_confirmed": agreements_confirmed,
 }
 
 # Counts that may be broken down by track or category on the report page.
@@ -696,6 +775,7 @@ def dispute_figures(period: Period) -> dict:
         "follow_ups_rated": ratings["rated"],
         "follow_ups_satisfied": ratings["satisfied"],
         "satisfaction_rate": rate(ratings["satisfied"], ratings["rated"]),
+        **agreement_figures(period),
         "by_track": counts["by_track"],
         "by_category": counts["by_category"],
     }
@@ -707,7 +787,8 @@ COMPARED = (
     "received", "concluded", "resolved", "resolution_rate", "settled", "settlement_rate",
     "median_days", "overdue", "backlog", "high_risk_resolved", "incidents_linked",
     "repeat_calls", "repeat_call_rate", "follow_ups_rated", "follow_ups_satisfied",
-    "satisfaction_rate",
+    "satisfaction_rate", "agreements_due", "agreements_performed", "agreements_breached",
+    "performance_rate", "agreements_confirmed",
 )
 BREAKDOWN_COMPARED = ("received", "concluded", "resolved", "resolution_rate")
 
