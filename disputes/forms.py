@@ -30,7 +30,7 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
-from units.forms import LocationForm
+from units.forms import LocationForm, use_date_picker
 from units.models import Unit
 from units.selectors import (
     beats_in_scope,
@@ -69,6 +69,7 @@ def style_form(form: forms.Form) -> forms.Form:
     """Give every widget its Bootstrap class (also used on FilterSet forms)."""
     for field in form.fields.values():
         widget = field.widget
+        use_date_picker(widget)
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select):

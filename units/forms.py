@@ -11,10 +11,18 @@ DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def use_date_picker(widget: forms.Widget) -> None:
+    """Every date field, filters too, gets the browser's date picker (one style)."""
+    if isinstance(widget, forms.DateInput):
+        widget.input_type = "date"
+        widget.format = "%Y-%m-%d"
+
+
 def add_bootstrap_classes(form: forms.Form) -> forms.Form:
     """Give every widget Bootstrap's small form classes (for FilterSet forms too)."""
     for field in form.fields.values():
         widget = field.widget
+        use_date_picker(widget)
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
