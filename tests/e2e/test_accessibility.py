@@ -33,7 +33,7 @@ PAGES = [
     "/volunteers/", "/volunteers/people/", "/volunteers/patrols/", "first:/volunteers/patrols/",
     "/volunteers/tips/", "first:/volunteers/tips/", "/volunteers/outreach/",
     "/volunteers/outreach/new/", "/volunteers/figures/", "/notifications/", "/reports/",
-    "/reports/dashboard/", "first:/reports/", "/no-such-page/",
+    "/reports/dashboard/", "first:/reports/", "/map/", "/no-such-page/",
 ]
 DETAIL = {
     "/disputes/": r"/disputes/\d+/",
