@@ -61,6 +61,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     """Disputes of the user's unit subtree and the Fengqiao flow's actions."""
 
     serializer_class = s.DisputeListSerializer
+    read_permission = "disputes.view_dispute"
     # The FilterSet carries its own ``ordering``, shared with the list page.
     filter_backends = [DjangoFilterBackend]
     filterset_class = DisputeFilter
@@ -325,6 +326,7 @@ class MediatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The mediation pool of the user's units and the units above them."""
 
     serializer_class = s.MediatorSerializer
+    read_permission = "disputes.view_mediator"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = MediatorFilter
     ordering_fields = ["name", "kind"]

@@ -43,6 +43,7 @@ class EnterpriseViewSet(
     """The enterprise register; the contact phone is only ever shown masked."""
 
     serializer_class = EnterpriseSerializer
+    read_permission = "enterprises.view_enterprise"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "last_visit", "created_at"]
@@ -96,6 +97,7 @@ class EnterpriseVisitViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = EnterpriseVisitSerializer
+    read_permission = "enterprises.view_enterprisevisit"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseVisitFilter
     ordering_fields = ["visited_on"]
@@ -145,6 +147,7 @@ class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
     declined. A refused change of state answers 409."""
 
     serializer_class = EnterpriseRequestSerializer
+    read_permission = "enterprises.view_enterpriserequest"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseRequestFilter
     ordering_fields = ["due_on", "received_on"]

@@ -46,6 +46,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """110 calls; the caller's phone is only ever shown masked."""
 
     serializer_class = IncidentSerializer
+    read_permission = "incidents.view_incident"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = IncidentFilter
     ordering_fields = ["received_at", "number"]

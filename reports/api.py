@@ -51,6 +51,7 @@ VIEW_PERM = "reports.view_monthlyreport"
 class ReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    read_permission = VIEW_PERM
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReportFilter
 

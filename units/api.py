@@ -18,6 +18,7 @@ from units.serializers import UnitSerializer
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
+    read_permission = "units.view_unit"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = UnitFilter
     ordering_fields = ["name", "code", "depth"]

@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from units.api_permissions import SIGNED_IN, RolePermission  # noqa: F401  (re-exported)
 from units.errors import TransitionError
 
 

@@ -94,6 +94,7 @@ class AllianceViewSet(_ScopedViewSet):
     filterset_class = AllianceFilter
     add_perm = "volunteers.add_alliance"
     selector = staticmethod(selectors.alliance_list)
+    read_permission = "volunteers.view_alliance"
 
     def perform(self, data):
         return services.alliance_save(actor=self.request.user, **data)
@@ -110,6 +111,7 @@ class VolunteerViewSet(_ScopedViewSet):
     filterset_class = VolunteerFilter
     add_perm = "volunteers.add_volunteer"
     selector = staticmethod(selectors.volunteer_list)
+    read_permission = "volunteers.view_volunteer"
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).distinct()
@@ -135,6 +137,7 @@ class PatrolViewSet(_ScopedViewSet):
     filterset_class = PatrolFilter
     add_perm = "volunteers.add_patrol"
     selector = staticmethod(selectors.patrol_list)
+    read_permission = "volunteers.view_patrol"
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -202,6 +205,7 @@ class TipViewSet(_ScopedViewSet):
     filterset_class = TipFilter
     add_perm = "volunteers.add_tip"
     selector = staticmethod(selectors.tip_list)
+    read_permission = "volunteers.view_tip"
 
     def perform(self, data):
         return services.tip_submit(actor=self.request.user, **data)
@@ -242,6 +246,7 @@ class OutreachViewSet(_ScopedViewSet):
     filterset_class = OutreachFilter
     add_perm = "volunteers.add_outreach"
     selector = staticmethod(selectors.outreach_list)
+    read_permission = "volunteers.view_outreach"
 
     def perform(self, data):
         return services.outreach_record(actor=self.request.user, **data)
