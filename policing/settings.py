@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # api: an oversized /api/ body is refused unread, in JSON, in the
+    # request's language (issue 12).
+    "policing.api_errors.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -273,8 +276,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "units.api_support.exception_handler",
+    # api: bodies are JSON only; the attachment upload names multipart itself
+    # (issue 19: one content type per operation for generated clients).
+    "DEFAULT_PARSER_CLASSES": ["units.api_parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",
 }
+# api: the largest JSON body the API reads (issue 12); uploads have their own.
+FENGQIAO_API_MAX_BODY_BYTES = env_int("FENGQIAO_API_MAX_BODY_BYTES", 1024 * 1024)
+
 # Filter bars: an unset choice reads "All" rather than a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 

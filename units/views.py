@@ -23,6 +23,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from units import accounts
+from units.api_parsers import JSONParser
 
 
 class OtpForm(forms.Form):
@@ -130,6 +131,8 @@ class ObtainTokenView(ObtainAuthToken):
     factor, ``otp``. Locked-out usernames and addresses get 429 (django-axes)."""
 
     serializer_class = TokenRequestSerializer
+    # JSON only, as every API body (DRF's view also takes forms).
+    parser_classes = [JSONParser]
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
