@@ -121,8 +121,13 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def token(base: str, username: str) -> str:
-    data = urllib.parse.urlencode({"username": username, "password": PASSWORD}).encode()
-    with urllib.request.urlopen(f"{base}/api/auth/token/", data=data, timeout=30) as answer:
+    # The API takes JSON bodies only.
+    request = urllib.request.Request(
+        f"{base}/api/auth/token/",
+        data=json.dumps({"username": username, "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
         return json.load(answer)["token"]
 
 

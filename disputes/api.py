@@ -8,12 +8,12 @@ the service's TransitionError, answered 409 by units.api_support.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, MultiPartParser
+from units.api_filters import OrderingFilter
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from disputes import selectors, services
@@ -234,7 +234,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
         request=s.AttachmentInputSerializer,
         responses={201: s.AttachmentSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         dispute = self._get(pk)
         has_perm_or_403(request.user, "disputes.add_attachment")
@@ -253,7 +253,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"parties/(?P<party_id>\d+)/reveal",
+        url_path="parties/<id:party_id>/reveal",
         url_name="party-reveal",
     )
     def reveal(self, request, pk=None, party_id=None):

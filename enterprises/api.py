@@ -1,11 +1,11 @@
 """The enterprise register's REST API: enterprises, visits and requests."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from units.api_filters import OrderingFilter
 from rest_framework.response import Response
 
 from enterprises import selectors, services

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -24,6 +25,7 @@ from rest_framework.response import Response
 
 from units import accounts
 from units.api_parsers import JSONParser
+from units.api_support import ErrorSerializer, FieldErrorsSerializer
 
 
 class OtpForm(forms.Form):
@@ -126,6 +128,22 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=gettext_lazy("Send as `Authorization: Token <token>`."))
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary=gettext_lazy("Get an API token"),
+        auth=[],
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(FieldErrorsSerializer, description=gettext_lazy("Wrong username, password or code.")),
+            429: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Too many failed sign-ins: locked for a while.")),
+        },
+    )
+)
 class ObtainTokenView(ObtainAuthToken):
     """``POST /api/auth/token/``: username, password and, for users with a second
     factor, ``otp``. Locked-out usernames and addresses get 429 (django-axes)."""
