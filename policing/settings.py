@@ -387,7 +387,8 @@ CELERY_BEAT_SCHEDULE = {
 # each process keeps its own (the demo, the tests).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        # api (issue 12): a cache that is down answers as a miss (units/cache.py).
+        {"BACKEND": "units.cache.ForgivingRedisCache", "LOCATION": env_str("CACHE_URL")}
         if env_str("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
