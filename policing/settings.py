@@ -188,20 +188,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures lock the username (from anywhere) and the address
-# (for any username) for 15 minutes.
+# Login throttling: 5 failures lock that username from that address for 15
+# minutes. api (issue 12): by username AND address, so one mistyping officer
+# cannot lock a whole station behind one NAT address, nor an attacker lock a
+# colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("FENGQIAO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "units.accounts.lockout_response"
 # Never write the attempted password or other form fields into the attempt log.
 AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
 AXES_VERBOSE = False
-if env_bool("DJANGO_BEHIND_PROXY", False):
-    # Behind the bureau's reverse proxy the client address is in X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# api (issue 12): behind the bureau's reverse proxy the client address is
+# the last X-Forwarded-For entry (the one the proxy added). django-axes'
+# AXES_IPWARE_* settings did nothing: django-ipware is not installed, so
+# every login counted against the proxy's own address.
+FENGQIAO_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "units.accounts.client_address"
 # Roles that must use a TOTP second factor; "admin" also covers staff users.
 # The local demo leaves it empty so its users sign in with the password only.
 FENGQIAO_REQUIRE_OTP_ROLES = env_list(

@@ -112,6 +112,18 @@ def connect_signals() -> None:
     user_logged_in.connect(_user_logged_in, dispatch_uid="fq_stamp_session")
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address a login attempt counts against (django-axes): behind the
+    proxy (``DJANGO_BEHIND_PROXY=1``) the entry the proxy appended to
+    X-Forwarded-For, which a client cannot forge; else the peer address."""
+    if settings.FENGQIAO_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if entries:
+            return entries[-1]
+    return request.META.get("REMOTE_ADDR")
+
+
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return _(

@@ -36,11 +36,28 @@ def test_five_failed_logins_lock_the_username_with_a_clear_message(client, world
     assert "_auth_user_id" not in client.session
 
 
-def test_a_locked_address_cannot_sign_in_as_anyone(client, world):
-    for name in ["a", "b", "c", "d", "e"]:
+def test_failures_of_others_behind_the_same_address_lock_nobody_else(client, world):
+    """Lockout is by username AND address: a station behind one NAT address
+    keeps signing in while one name is locked (issue 12)."""
+    for name in ["a", "b", "c", "d", "e", "f"]:
         client.post(reverse("login"), {"username": name, "password": "wrong"})
     response = client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
-    assert response.status_code == 429
+    assert response.status_code == 302
+
+
+@override_settings(FENGQIAO_BEHIND_PROXY=True)
+def test_behind_the_proxy_the_client_address_counts(client, world):
+    """DJANGO_BEHIND_PROXY=1: the address is the proxy's X-Forwarded-For, so a
+    name locked from one computer still signs in from another."""
+    # A client may send its own X-Forwarded-For; the proxy appends the real one.
+    here = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.1.0.7"}
+    there = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.1.0.8"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "officer", "password": "wrong"}, **here)
+    assert client.post(reverse("login"), {"username": "officer", "password": PASSWORD},
+                       **here).status_code == 429
+    assert client.post(reverse("login"), {"username": "officer", "password": PASSWORD},
+                       **there).status_code == 302
 
 
 def test_successful_login_before_the_limit_works(client, world):
