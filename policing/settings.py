@@ -311,6 +311,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Community policing: dispute mediation, incidents, units.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # api (issue 12): the schema and the docs need a signed-in user (session
+    # or token) unless FENGQIAO_PUBLIC_API_DOCS=1.
+    "SERVE_PERMISSIONS": (
+        ["rest_framework.permissions.AllowAny"]
+        if env_bool("FENGQIAO_PUBLIC_API_DOCS", False)
+        else ["rest_framework.permissions.IsAuthenticated"]
+    ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

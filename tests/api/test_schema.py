@@ -5,8 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView
 from openapi_spec_validator import validate
+from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 
 from tests.conftest import register
@@ -17,7 +20,13 @@ WORDS = {"description", "summary", "title", "x-enum-descriptions"}
 
 
 def _served(lang: str) -> dict:
-    response = Client().get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE=lang)
+    """The schema as served (the view, its renderer, the request's language),
+    to a client allowed to read it."""
+    view = SpectacularAPIView.as_view(permission_classes=[AllowAny])
+    request = RequestFactory().get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE=lang)
+    with translation.override(lang):
+        response = view(request)
+        response.render()
     assert response.status_code == 200
     return json.loads(response.content)
 
@@ -167,3 +176,15 @@ def test_repeated_ordering_parameters_work_like_the_comma_form(world):
     assert repeated != ids("ordering=-received_at")
     mediators = client.get("/api/mediators/?ordering=kind&ordering=-name")
     assert mediators.status_code == 200
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_need_a_login_unless_made_public(world, settings):
+    anonymous = Client()
+    response = anonymous.get("/api/schema/?format=json")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    assert anonymous.get("/api/docs/").status_code == 401
+    signed_in = Client()
+    signed_in.force_login(world.officer)
+    assert signed_in.get("/api/schema/").status_code == 200
+    assert signed_in.get("/api/docs/").status_code == 200
