@@ -109,6 +109,8 @@ MIDDLEWARE = [
     # api: an oversized /api/ body is refused unread, in JSON, in the
     # request's language (issue 12).
     "policing.api_errors.ApiBodyLimitMiddleware",
+    # api: a creating POST repeated with its Idempotency-Key creates once.
+    "policing.idempotency.IdempotencyKeyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

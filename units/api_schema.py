@@ -124,6 +124,17 @@ def document_errors(result, generator, request, public):
                     # Repeated keys, as generated clients send an array.
                     parameter["style"], parameter["explode"] = "form", True
             responses = operation.setdefault("responses", {})
+            if method == "post" and ({"201", "202"} & set(responses)):
+                # policing/idempotency.py: a repeated creating POST creates once.
+                operation.setdefault("parameters", []).append({
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "Send the same key to repeat this request safely: the first "
+                    "answer comes back again and nothing is created twice (kept 24 hours).",
+                    "schema": {"type": "string", "maxLength": 200},
+                })
+                responses.setdefault("409", {"description": "The key was used for another request."})
             # No security requirement: open to anyone (the token endpoint);
             # say so explicitly rather than leave it to the reader.
             operation.setdefault("security", [])
