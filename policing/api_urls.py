@@ -9,7 +9,7 @@ from incidents.api import DisputeViewSet, IncidentViewSet
 from notifications.api import NotificationViewSet
 from reports.api import ReportViewSet
 from units.api import UnitViewSet
-from units.views import obtain_token
+from units.views import obtain_token, revoke_all_tokens, revoke_token
 from volunteers.api import (
     AllianceViewSet,
     OutreachViewSet,
@@ -69,5 +69,7 @@ router.register("enterprise-requests", EnterpriseRequestViewSet, basename="enter
 urlpatterns = [
     # Throttled by django-axes and asking TOTP users for their code.
     path("auth/token/", obtain_token, name="api-token"),
+    path("auth/logout/", revoke_token, name="api-token-revoke"),
+    path("auth/logout-all/", revoke_all_tokens, name="api-token-revoke-all"),
     path("", include(router.urls)),
 ]

@@ -78,7 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # api (issue 12): hashed, expiring, revocable API tokens.
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -282,7 +283,7 @@ REST_FRAMEWORK = {
     # api: the token first, so a request without credentials is a 401 with
     # ``WWW-Authenticate: Token`` (issue 19).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "units.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # api: every viewset declares the role permission its reads need (issue 12).
@@ -304,6 +305,14 @@ REST_FRAMEWORK = {
 }
 # api: the largest JSON body the API reads (issue 12); uploads have their own.
 FENGQIAO_API_MAX_BODY_BYTES = env_int("FENGQIAO_API_MAX_BODY_BYTES", 1024 * 1024)
+
+# api (issue 12): API tokens (django-rest-knox, units/api_auth.py).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("FENGQIAO_TOKEN_HOURS", 10)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": datetime.timedelta(hours=env_int("FENGQIAO_TOKEN_MAX_HOURS", 72)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Filter bars: an unset choice reads "All" rather than a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
