@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 
 import segno
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -107,6 +110,23 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user changes their own password (Django's validators apply); the
+    session stays signed in, the API tokens issued with the old one end."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        accounts.tokens_revoke(user=user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
