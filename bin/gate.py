@@ -170,6 +170,8 @@ def gate_schemathesis(args) -> int:
                 str(VENV / "schemathesis"), "run", f"{base}/api/schema/",
                 "--checks", "not_a_server_error,response_schema_conformance",
                 "--header", f"Authorization: Token {tokens[username]}",
+                # Ending the token would leave every later call a 401.
+                "--exclude-path-regex", "^/api/auth/logout",
                 "--max-examples", str(args.max_examples),
                 "--phases", args.phases, "--seed", str(args.seed),
                 "--workers", "1", "--request-timeout", "30", "--no-color",
