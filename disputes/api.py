@@ -8,12 +8,12 @@ the service's TransitionError, answered 409 by units.api_support.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, MultiPartParser
+from units.api_filters import OrderingFilter
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from disputes import selectors, services
@@ -61,6 +61,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     """Disputes of the user's unit subtree and the Fengqiao flow's actions."""
 
     serializer_class = s.DisputeListSerializer
+    read_permission = "disputes.view_dispute"
     # The FilterSet carries its own ``ordering``, shared with the list page.
     filter_backends = [DjangoFilterBackend]
     filterset_class = DisputeFilter
@@ -225,7 +226,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     )
     @action(
         detail=True, methods=["post"],
-        url_path=r"agreements/(?P<agreement_id>\d+)/performance",
+        url_path="agreements/<id:agreement_id>/performance",
         url_name="agreement-performance",
     )
     def agreement_performance(self, request, pk=None, agreement_id=None):
@@ -245,7 +246,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     )
     @action(
         detail=True, methods=["post"],
-        url_path=r"agreements/(?P<agreement_id>\d+)/confirmation",
+        url_path="agreements/<id:agreement_id>/confirmation",
         url_name="agreement-confirmation",
     )
     def agreement_confirmation(self, request, pk=None, agreement_id=None):
@@ -265,7 +266,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     )
     @action(
         detail=True, methods=["post"],
-        url_path=r"agreements/(?P<agreement_id>\d+)/confirmation/decision",
+        url_path="agreements/<id:agreement_id>/confirmation/decision",
         url_name="agreement-confirmation-decision",
     )
     def agreement_confirmation_decision(self, request, pk=None, agreement_id=None):
@@ -288,7 +289,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     )
     @action(
         detail=True, methods=["post"],
-        url_path=r"referrals/(?P<referral_id>\d+)/answer",
+        url_path="referrals/<id:referral_id>/answer",
         url_name="referral-answer",
     )
     def referral_answer(self, request, pk=None, referral_id=None):
@@ -319,7 +320,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
         request=s.AttachmentInputSerializer,
         responses={201: s.AttachmentSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         dispute = self._get(pk)
         has_perm_or_403(request.user, "disputes.add_attachment")
@@ -338,7 +339,7 @@ class DisputeViewSet(viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"parties/(?P<party_id>\d+)/reveal",
+        url_path="parties/<id:party_id>/reveal",
         url_name="party-reveal",
     )
     def reveal(self, request, pk=None, party_id=None):
@@ -411,6 +412,7 @@ class MediatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The mediation pool of the user's units and the units above them."""
 
     serializer_class = s.MediatorSerializer
+    read_permission = "disputes.view_mediator"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = MediatorFilter
     ordering_fields = ["name", "kind"]

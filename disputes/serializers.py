@@ -643,7 +643,10 @@ class MediatorInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     active = serializers.BooleanField(required=False, default=True)
     specialities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Category.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=Category.choices),
+        required=False,
+        default=list,
+        max_length=len(Category.choices),
     )
 
     def validate_phone(self, value: str) -> str:

@@ -47,6 +47,7 @@ from disputes.models import (
     Status,
 )
 from disputes.workflow import Action, allowed_actions, required_permission
+from units import formtokens
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.pagination import CappedPaginator
@@ -152,17 +153,26 @@ def registration_form(
     if request.method == "POST":
         form = DisputeForm(request.POST, initial=initial, **form_kwargs)
         formset = PartyFormSet(request.POST, prefix="parties")
+        token = request.POST.get(formtokens.FIELD)
         if form.is_valid() and formset.is_valid():
+            fresh, earlier = formtokens.claim(request.user, token)
+            if not fresh:
+                # Submitted twice: the first submit's case, never a second one.
+                messages.info(request, _("This form was already submitted."))
+                return redirect("disputes:detail", earlier) if earlier else redirect("disputes:list")
             dispute = _register(form, formset, register)
             if dispute is not None:
+                formtokens.done(request.user, token, dispute.pk)
                 message = _("Dispute %(reference)s registered.")
                 messages.success(request, message % {"reference": dispute.reference})
                 return redirect(dispute)
+            formtokens.release(request.user, token)
     else:
         form = DisputeForm(initial=initial, **form_kwargs)
         formset = PartyFormSet(prefix="parties", initial=party_initial)
     return render(request, "disputes/create.html", {
         "nav": "disputes", "form": form, "formset": formset, **(context or {}),
+        "form_token": request.POST.get(formtokens.FIELD) or formtokens.issue(),
     })
 
 

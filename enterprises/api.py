@@ -1,11 +1,11 @@
 """The enterprise register's REST API: enterprises, visits and requests."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from units.api_filters import OrderingFilter
 from rest_framework.response import Response
 
 from enterprises import selectors, services
@@ -54,6 +54,7 @@ class EnterpriseViewSet(
     """The enterprise register; the contact phone is only ever shown masked."""
 
     serializer_class = EnterpriseSerializer
+    read_permission = "enterprises.view_enterprise"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "last_visit", "created_at"]
@@ -107,6 +108,7 @@ class EnterpriseVisitViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = EnterpriseVisitSerializer
+    read_permission = "enterprises.view_enterprisevisit"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseVisitFilter
     ordering_fields = ["visited_on"]
@@ -161,6 +163,7 @@ class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
     declined. A refused change of state answers 409."""
 
     serializer_class = EnterpriseRequestSerializer
+    read_permission = "enterprises.view_enterpriserequest"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseRequestFilter
     ordering_fields = ["due_on", "received_on"]

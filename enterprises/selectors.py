@@ -35,7 +35,9 @@ from units.selectors import scope_q
 
 def enterprise_list(*, user: AbstractBaseUser) -> QuerySet[Enterprise]:
     """Enterprises of the user's units, each with ``last_visit`` (a date or None)
-    computed in the same query."""
+    computed in the same query. Permission and scope, like every selector."""
+    if not user.has_perm("enterprises.view_enterprise"):
+        return Enterprise.objects.none().annotate(last_visit=Max("visits__visited_on"))
     return (
         Enterprise.objects.filter(scope_q(user))
         .select_related("unit", "liaison_officer")
@@ -56,6 +58,8 @@ def not_visited_q(days: int, *, today: datetime.date | None = None) -> Q:
 
 
 def visit_list(*, user: AbstractBaseUser) -> QuerySet[EnterpriseVisit]:
+    if not user.has_perm("enterprises.view_enterprisevisit"):
+        return EnterpriseVisit.objects.none()
     return (
         EnterpriseVisit.objects.filter(scope_q(user, "enterprise__unit"))
         .select_related("enterprise__unit")
@@ -75,6 +79,10 @@ def request_overdue_q(*, today: datetime.date | None = None) -> Q:
 def request_list(*, user: AbstractBaseUser) -> QuerySet[EnterpriseRequest]:
     """Requests of the user's units, each with ``overdue`` (bool), ordered
     overdue first, then green channel, then by due date."""
+    if not user.has_perm("enterprises.view_enterpriserequest"):
+        return EnterpriseRequest.objects.none().annotate(
+            overdue=Value(False, output_field=BooleanField())
+        )
     return (
         EnterpriseRequest.objects.filter(scope_q(user, "enterprise__unit"))
         .select_related("enterprise__unit", "handled_by", "dispute", "visit")

@@ -2,11 +2,11 @@
 dispute API with registration from a call (routed at /api/disputes/)."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from units.api_filters import OrderingFilter
 from rest_framework.response import Response
 
 from disputes import api as dispute_api
@@ -46,6 +46,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """110 calls; the caller's phone is only ever shown masked."""
 
     serializer_class = IncidentSerializer
+    read_permission = "incidents.view_incident"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = IncidentFilter
     ordering_fields = ["received_at", "number"]

@@ -11,6 +11,10 @@ from units.selectors import scope_q
 
 
 def incident_list(*, user: AbstractBaseUser) -> QuerySet[Incident]:
+    """110 calls of the user's subtree, for those whose role may read them
+    (units/roles.py); anyone else gets none, as the page answers 403."""
+    if not user.has_perm("incidents.view_incident"):
+        return Incident.objects.none()
     return Incident.objects.filter(scope_q(user)).select_related(
         "unit", "handling_officer", "dispute"
     )

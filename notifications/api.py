@@ -8,13 +8,14 @@ from notifications import selectors, services
 from notifications.filters import NotificationFilter
 from notifications.models import Notification
 from notifications.serializers import MarkedReadSerializer, NotificationSerializer
-from units.api_support import ERRORS_404
+from units.api_support import ERRORS_404, SIGNED_IN
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in user's notifications, unread first. Nobody else's exist here."""
 
     serializer_class = NotificationSerializer
+    read_permission = SIGNED_IN  # only ever the user's own
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
 

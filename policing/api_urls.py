@@ -1,6 +1,6 @@
 """The REST API's routes. Each app's viewsets register on one router."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from rest_framework.routers import DefaultRouter
 
 from disputes.api import MediatorViewSet
@@ -14,7 +14,7 @@ from notifications.api import NotificationViewSet
 from policing import maps
 from reports.api import ReportViewSet
 from units.api import UnitViewSet
-from units.views import obtain_token
+from units.views import obtain_token, revoke_all_tokens, revoke_token
 from volunteers.api import (
     AllianceViewSet,
     OutreachViewSet,
@@ -24,13 +24,34 @@ from volunteers.api import (
 )
 
 
+class IdConverter:
+    """A record's id in a URL: a whole number that fits the database's bigint.
+    Anything else ("null,null", "1.5", 30 digits) is a 404 at the URL, never
+    a ValueError or an out-of-range error (500) in the lookup; the schema
+    types it as an integer (SPECTACULAR_SETTINGS PATH_CONVERTER_OVERRIDES)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+
 class Router(DefaultRouter):
-    """Every record's id is a whole number: anything else ("null,null", "1.5")
-    is a 404 at the URL instead of a ValueError (500) in the lookup."""
+    """Routes with ``<id:pk>`` path converters (not regexes), so every path id
+    is an integer in the schema. No ``.json`` suffix routes: JSON is the
+    API's one format."""
+
+    include_format_suffixes = False
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._default_value_pattern = "[0-9]+"
+        super().__init__(use_regex_path=False, **kwargs)
+        self._default_value_pattern = "id"
 
 
 router = Router()
@@ -57,5 +78,7 @@ urlpatterns = [
     path("map/beats/", maps.map_beats, name="map-beats"),
     path("map/points/", maps.map_points, name="map-points"),
     path("map/hotspots/", maps.map_hotspots, name="map-hotspots"),
+    path("auth/logout/", revoke_token, name="api-token-revoke"),
+    path("auth/logout-all/", revoke_all_tokens, name="api-token-revoke-all"),
     path("", include(router.urls)),
 ]

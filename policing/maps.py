@@ -303,3 +303,8 @@ def map_points(request):
     filters.is_valid(raise_exception=True)
     data = dict(filters.validated_data)
     return Response(point_collection(user=request.user, kind=data.pop("kind"), filters=data))
+
+
+# The API's gate (units.api_permissions.RolePermission): the map shows cases.
+for _view in (map_beats, map_points, map_hotspots):
+    _view.cls.read_permission = "disputes.view_dispute"

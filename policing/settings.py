@@ -79,7 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # api (issue 12): hashed, expiring, revocable API tokens.
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -107,6 +108,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # api: an oversized /api/ body is refused unread, in JSON, in the
+    # request's language (issue 12).
+    "policing.api_errors.ApiBodyLimitMiddleware",
+    # api: a creating POST repeated with its Idempotency-Key creates once.
+    "policing.idempotency.IdempotencyKeyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,9 +159,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when the demo's worker and
-    # web process write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # api (issue 12): the embedded default takes concurrent use. WAL lets
+    # readers go on while one writes; a writer waits up to 20 s for another
+    # (busy timeout) instead of failing at once; IMMEDIATE takes the write
+    # lock when a transaction begins, so two simultaneous changes queue up
+    # (the second sees the first's result: a refused transition is a 409)
+    # rather than deadlock on upgrading their read locks ("database is
+    # locked", a 503).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: on the dispute list at city volume PostgreSQL spent 245 of 276 ms
     # compiling a query that runs in 30 ms (bench/run.py). Short web queries
@@ -190,20 +207,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures lock the username (from anywhere) and the address
-# (for any username) for 15 minutes.
+# Login throttling: 5 failures lock that username from that address for 15
+# minutes. api (issue 12): by username AND address, so one mistyping officer
+# cannot lock a whole station behind one NAT address, nor an attacker lock a
+# colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("FENGQIAO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "units.accounts.lockout_response"
 # Never write the attempted password or other form fields into the attempt log.
 AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
 AXES_VERBOSE = False
-if env_bool("DJANGO_BEHIND_PROXY", False):
-    # Behind the bureau's reverse proxy the client address is in X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# api (issue 12): behind the bureau's reverse proxy the client address is
+# the last X-Forwarded-For entry (the one the proxy added). django-axes'
+# AXES_IPWARE_* settings did nothing: django-ipware is not installed, so
+# every login counted against the proxy's own address.
+FENGQIAO_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "units.accounts.client_address"
 # Roles that must use a TOTP second factor; "admin" also covers staff users.
 # The local demo leaves it empty so its users sign in with the password only.
 FENGQIAO_REQUIRE_OTP_ROLES = env_list(
@@ -290,21 +311,40 @@ CONTENT_SECURITY_POLICY = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "units.logmask.MaskingExceptionReporterFilter"
 
 REST_FRAMEWORK = {
+    # api: the token first, so a request without credentials is a 401 with
+    # ``WWW-Authenticate: Token`` (issue 19).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "units.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # api: every viewset declares the role permission its reads need (issue 12).
+    "DEFAULT_PERMISSION_CLASSES": ["units.api_permissions.RolePermission"],
+    # api: repeated ``ordering`` parameters work like the comma form (issue 19).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "units.api_filters.DjangoFilterBackend",
+        "units.api_filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "units.api_support.exception_handler",
+    # api: bodies are JSON only; the attachment upload names multipart itself
+    # (issue 19: one content type per operation for generated clients).
+    "DEFAULT_PARSER_CLASSES": ["units.api_parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",
 }
+# api: the largest JSON body the API reads (issue 12); uploads have their own.
+FENGQIAO_API_MAX_BODY_BYTES = env_int("FENGQIAO_API_MAX_BODY_BYTES", 1024 * 1024)
+
+# api (issue 12): API tokens (django-rest-knox, units/api_auth.py).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("FENGQIAO_TOKEN_HOURS", 10)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": datetime.timedelta(hours=env_int("FENGQIAO_TOKEN_MAX_HOURS", 72)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 # Filter bars: an unset choice reads "All" rather than a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
@@ -313,10 +353,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Community policing: dispute mediation, incidents, units.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # api (issue 12): the schema and the docs need a signed-in user (session
+    # or token) unless FENGQIAO_PUBLIC_API_DOCS=1.
+    "SERVE_PERMISSIONS": (
+        ["rest_framework.permissions.AllowAny"]
+        if env_bool("FENGQIAO_PUBLIC_API_DOCS", False)
+        else ["rest_framework.permissions.IsAuthenticated"]
+    ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # api (issue 19): OpenAPI 3.1, so nullable references are valid for
+    # strict validators; path ids are integers.
+    "OAS_VERSION": "3.1.0",
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0}},
+    # Every operation documents its errors (units/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "units.api_schema.document_errors",
+    ],
     # Several models have a "kind" or "category"; name each choice set once.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "units.models.Unit.Kind",
@@ -429,7 +485,8 @@ CELERY_BEAT_SCHEDULE = {
 # each process keeps its own (the demo, the tests).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        # api (issue 12): a cache that is down answers as a miss (units/cache.py).
+        {"BACKEND": "units.cache.ForgivingRedisCache", "LOCATION": env_str("CACHE_URL")}
         if env_str("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -33,5 +33,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database outage outside a view is a 503 too (policing/middleware_db.py).
-handler500 = "policing.middleware_db.server_error"
+# A database outage outside a view is a 503 too (policing/middleware_db.py);
+# under /api/ every error is JSON (policing/api_errors.py).
+handler400 = "policing.api_errors.bad_request"
+handler403 = "policing.api_errors.permission_denied"
+handler404 = "policing.api_errors.page_not_found"
+handler500 = "policing.api_errors.server_error"

@@ -5,7 +5,7 @@ the service the pages call, which checks scope, permission and month.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -72,6 +72,7 @@ VIEW_PERM = "reports.view_monthlyreport"
 class ReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    read_permission = VIEW_PERM
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReportFilter
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from disputes.models import Category, Track
 from reports import figures
 from reports.months import format_month
+from units.exports import csv_row, xlsx_text_as_text
 
 COUNT, RATE, DAYS, HOURS = "count", "rate", "days", "hours"
 
@@ -451,13 +452,14 @@ def report_csv(report) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for label, value in header_block(report):
-        writer.writerow([label, value])
+        writer.writerow(csv_row([label, value]))
     for title, heads, rows in sections(report):
         writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(heads)
+        writer.writerow(csv_row([title]))
+        writer.writerow(csv_row(heads))
         for row in rows:
-            writer.writerow([_plain(cell) for cell in row])
+            # Text cells neutralised before numbers are written as text.
+            writer.writerow([_plain(cell) for cell in csv_row(row)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -474,13 +476,16 @@ def report_xlsx(report) -> bytes:
         sheet = workbook.create_sheet(_sheet_title(title))
         for label, value in header_block(report):
             sheet.append([label, value])
+            xlsx_text_as_text(sheet[sheet.max_row])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([])
         sheet.append(heads)
+        xlsx_text_as_text(sheet[sheet.max_row])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in rows:
             sheet.append([float(c) if isinstance(c, Percent) else c for c in row])
+            xlsx_text_as_text(sheet[sheet.max_row])
             for cell, value in zip(sheet[sheet.max_row], row):
                 if isinstance(value, Percent):
                     cell.number_format = "0.0%"

@@ -71,6 +71,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _api_responses_match_the_schema(monkeypatch):
+    """Every /api/ response of every test is validated against the OpenAPI
+    schema (issue 19; tests/api/openapi_check.py)."""
+    from django.test.client import Client
+
+    from tests.api.openapi_check import check_response
+
+    original = Client.request
+
+    def request(self, **kwargs):
+        response = original(self, **kwargs)
+        check_response(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PAGE_API: dict[str, tuple[str, ...]] = {
     "home": ("notification-list",),
     "login": ("api-token",),
+    "logout": ("api-token-revoke", "api-token-revoke-all"),
     "accounts:otp_verify": ("api-token",),  # the token endpoint takes the TOTP code
     "policing:unit_detail": ("unit-detail", "unit-list"),
     "map": ("map-beats", "map-points", "map-hotspots"),
@@ -100,9 +101,9 @@ PAGE_API: dict[str, tuple[str, ...]] = {
 
 # Pages with no API counterpart, and why.
 PAGE_ONLY: dict[str, str] = {
-    "logout": "a session ends; tokens are simply discarded",
     "set_language": "a page preference; the API follows Accept-Language",
     "accounts:otp_enrol": "enrolling a phone needs the QR code on screen",
+    "accounts:password_change": "a person changes their own password in the browser",
     "enterprises:import": "spreadsheet import is a page workflow (preview, then confirm)",
     "enterprises:import_confirm": "the second step of the spreadsheet import",
     "volunteers:import": "spreadsheet import is a page workflow (preview, then confirm)",

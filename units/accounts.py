@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from units.conf import fengqiao
 from units.selectors import user_officer
@@ -89,14 +89,28 @@ def user_disable(*, user: AbstractBaseUser, actor: AbstractBaseUser | None = Non
     and their open web sessions end on their next request."""
     user.is_active = False
     user.save(update_fields=["is_active"])
-    Token.objects.filter(user=user).delete()
+    tokens_revoke(user=user)
 
 
 def _user_saved(sender, instance, **kwargs) -> None:
     # The admin's user form and the shell save users directly, not through
     # user_disable; a disabled user must lose API access whatever the path.
     if not instance.is_active:
-        Token.objects.filter(user=instance).delete()
+        tokens_revoke(user=instance)
+
+
+def tokens_revoke(*, user: AbstractBaseUser) -> int:
+    """Delete every API token of ``user``; how many there were."""
+    deleted, _rows = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def _device_saved(sender, instance, **kwargs) -> None:
+    # Enrolling a second factor ends the tokens issued with the password alone.
+    if instance.confirmed:
+        AuthToken.objects.filter(user_id=instance.user_id).exclude(
+            token_key__startswith="fq2f_"
+        ).delete()
 
 
 def _user_logged_in(sender, request, user, **kwargs) -> None:
@@ -108,8 +122,23 @@ def connect_signals() -> None:
     from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import post_save
 
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="fq_user_disabled")
+    post_save.connect(_device_saved, sender=TOTPDevice, dispatch_uid="fq_device_enrolled")
     user_logged_in.connect(_user_logged_in, dispatch_uid="fq_stamp_session")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address a login attempt counts against (django-axes): behind the
+    proxy (``DJANGO_BEHIND_PROXY=1``) the entry the proxy appended to
+    X-Forwarded-For, which a client cannot forge; else the peer address."""
+    if settings.FENGQIAO_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if entries:
+            return entries[-1]
+    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_message() -> str:

@@ -1,10 +1,10 @@
 """The units' REST API, through the selectors."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
+from units.api_filters import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.filters import OrderingFilter
+from units.api_filters import OrderingFilter
 
 from units import selectors
 from units.api_support import ERRORS_404
@@ -18,6 +18,7 @@ from units.serializers import UnitSerializer
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
+    read_permission = "units.view_unit"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = UnitFilter
     ordering_fields = ["name", "code", "depth"]

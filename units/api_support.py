@@ -4,20 +4,26 @@ and the small building blocks every app's serializers and viewsets use."""
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from units.api_permissions import SIGNED_IN, RolePermission  # noqa: F401  (re-exported)
 from units.errors import TransitionError
 
 
 def exception_handler(exc, context):
     """Refused transitions answer 409 with a code; model validation errors 400
-    with field errors; everything else as DRF does."""
+    with field errors; every other refusal ``{"detail", "code"}`` in the
+    request's language (a missing record is "Not found.", never Django's
+    English "No Dispute matches the given query.")."""
     if isinstance(exc, TransitionError):
         return Response(
             {"detail": str(exc.message), "code": exc.code}, status=status.HTTP_409_CONFLICT
@@ -32,9 +38,19 @@ def exception_handler(exc, context):
         else:
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied) and exc.args:
         exc = exceptions.PermissionDenied(detail=str(exc.args[0]))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, exceptions.APIException)
+        and isinstance(response.data, dict)
+        and set(response.data) == {"detail"}
+    ):
+        response.data["code"] = getattr(exc.detail, "code", None) or exc.default_code
+    return response
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -58,6 +74,33 @@ ERRORS_409 = OpenApiResponse(
 )
 
 
+# Every list a client may send has a length cap, checked before any item is
+# looked at: nested records (parties, requests) as the registration form's 20
+# parties, lists of ids (mediators, officers, volunteers present) 50.
+MAX_NESTED_ITEMS = 20
+MAX_RELATED_ITEMS = 50
+
+
+class CappedManyRelatedField(ManyRelatedField):
+    """A list of related ids refused at once past ``max_length`` items (no
+    lookup runs), with the cap stated in the schema (``maxItems``)."""
+
+    def __init__(self, *args, max_length: int = MAX_RELATED_ITEMS, **kwargs):
+        self.max_length = max_length
+        super().__init__(*args, **kwargs)
+        self.error_messages.setdefault(
+            "max_length", _("Ensure this field has no more than {max_length} elements.")
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, (list, tuple)) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+    def get_validators(self):
+        return [*super().get_validators(), MaxLengthValidator(self.max_length)]
+
+
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id looked up only among what the requesting user may see.
 
@@ -76,6 +119,14 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         return self.scope(self.context["request"].user, self.context)
 
+    @classmethod
+    def many_init(cls, *args, max_length: int = MAX_RELATED_ITEMS, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs), "max_length": max_length}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return CappedManyRelatedField(**list_kwargs)
+
 
 def has_perm_or_403(user, perm: str) -> None:
     """Refuse early with 403, before the input is validated: the service
@@ -88,7 +139,15 @@ class PositionalErrorsListSerializer(serializers.ListSerializer):
     """A nested list whose errors come back as a list in the items' order,
     ``{}`` for a good item: ``{"parties": [{}, {"phone": [...]}]}``, the shape
     DESIGN.md §7 promises whatever DRF's default (a dict keyed by index since
-    3.16)."""
+    3.16). At most ``MAX_NESTED_ITEMS`` items unless the field says otherwise,
+    refused before any item is validated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_NESTED_ITEMS)
+        super().__init__(*args, **kwargs)
+
+    def get_validators(self):
+        return [*super().get_validators(), MaxLengthValidator(self.max_length)]
 
     def to_internal_value(self, data):
         try:

@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 
 import segno
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,13 +19,18 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from units import accounts
+from units.api_parsers import JSONParser
+from units.api_auth import VERIFIED_PREFIX
+from units.api_permissions import SIGNED_IN
+from units.api_support import ErrorSerializer, FieldErrorsSerializer
 
 
 class OtpForm(forms.Form):
@@ -104,6 +112,23 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user changes their own password (Django's validators apply); the
+    session stays signed in, the API tokens issued with the old one end."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        accounts.tokens_revoke(user=user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
 class TokenRequestSerializer(AuthTokenSerializer):
     otp = serializers.CharField(
         label=gettext_lazy("One-time code"),
@@ -125,22 +150,86 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """``POST /api/auth/token/``: username, password and, for users with a second
-    factor, ``otp``. Locked-out usernames and addresses get 429 (django-axes)."""
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text=gettext_lazy("Send as `Authorization: Token <token>`; shown only this once.")
+    )
+    expiry = serializers.DateTimeField(
+        help_text=gettext_lazy("When the token ends unless used; each use renews it.")
+    )
 
-    serializer_class = TokenRequestSerializer
+
+@extend_schema_view(
+    post=extend_schema(
+        summary=gettext_lazy("Get an API token"),
+        auth=[],
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(FieldErrorsSerializer, description=gettext_lazy("Wrong username, password or code.")),
+            429: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Too many failed sign-ins: locked for a while.")),
+        },
+    )
+)
+class ObtainTokenView(APIView):
+    """``POST /api/auth/token/``: username, password and, for users with a second
+    factor, ``otp``. Locked-out usernames and addresses get 429 (django-axes).
+    The token is stored only as a hash (django-rest-knox) and expires."""
+
+    authentication_classes = []
+    permission_classes = []
+    # JSON only, as every API body.
+    parser_classes = [JSONParser]
 
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes marks the DRF request when it refused a locked-out login.
             if getattr(request, "axes_locked_out", False):
                 body = {"detail": accounts.lockout_message(), "code": "locked_out"}
                 return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        user = serializer.validated_data["user"]
+        prefix = VERIFIED_PREFIX if accounts.needs_second_factor(user) else ""
+        instance, token = AuthToken.objects.create(user=user, prefix=prefix)
+        return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField()
+
+
+@extend_schema_view(
+    post=extend_schema(summary=gettext_lazy("End this token"), request=None,
+                       responses={200: RevokedSerializer})
+)
+class RevokeTokenView(APIView):
+    """``POST /api/auth/logout/``: the token of this request stops working."""
+
+    read_permission = SIGNED_IN
+
+    def post(self, request):
+        token = request.auth
+        revoked = 0
+        if isinstance(token, AuthToken):
+            token.delete()
+            revoked = 1
+        return Response({"revoked": revoked})
+
+
+@extend_schema_view(
+    post=extend_schema(summary=gettext_lazy("End all my tokens"), request=None,
+                       responses={200: RevokedSerializer})
+)
+class RevokeAllTokensView(APIView):
+    """``POST /api/auth/logout-all/``: every token of the user stops working."""
+
+    read_permission = SIGNED_IN
+
+    def post(self, request):
+        return Response({"revoked": accounts.tokens_revoke(user=request.user)})
 
 
 obtain_token = ObtainTokenView.as_view()
+revoke_token = RevokeTokenView.as_view()
+revoke_all_tokens = RevokeAllTokensView.as_view()

@@ -7,13 +7,13 @@ service's TransitionError, answered 409 by units.api_support.
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from disputes import services as dispute_services
+from units.api_filters import DjangoFilterBackend
 from units.api_support import (
     ERRORS_400,
     ERRORS_403,
@@ -101,6 +101,7 @@ class AllianceViewSet(_ScopedViewSet):
     filterset_class = AllianceFilter
     add_perm = "volunteers.add_alliance"
     selector = staticmethod(selectors.alliance_list)
+    read_permission = "volunteers.view_alliance"
 
     def perform(self, data):
         return services.alliance_save(actor=self.request.user, **data)
@@ -124,11 +125,11 @@ class AllianceViewSet(_ScopedViewSet):
         summary=_("Remove a volunteer from the alliance"),
         request=None,
         parameters=[OpenApiParameter("membership_id", int, OpenApiParameter.PATH)],
-        responses={204: None, 403: ERRORS_403, 404: ERRORS_404},
+        responses={200: s.AllianceSerializer, 403: ERRORS_403, 404: ERRORS_404},
     )
     @action(
         detail=True, methods=["post"],
-        url_path=r"members/(?P<membership_id>\d+)/remove", url_name="member-remove",
+        url_path="members/<id:membership_id>/remove", url_name="member-remove",
     )
     def member_remove(self, request, pk=None, membership_id=None):
         alliance = self.get_object()
@@ -137,7 +138,7 @@ class AllianceViewSet(_ScopedViewSet):
         )
         has_perm_or_403(request.user, "volunteers.change_alliance")
         services.membership_remove(actor=request.user, membership=membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._out(self._fresh(alliance.pk))
 
 
 @_crud_schema(
@@ -151,6 +152,7 @@ class VolunteerViewSet(_ScopedViewSet):
     filterset_class = VolunteerFilter
     add_perm = "volunteers.add_volunteer"
     selector = staticmethod(selectors.volunteer_list)
+    read_permission = "volunteers.view_volunteer"
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).distinct()
@@ -176,6 +178,7 @@ class PatrolViewSet(_ScopedViewSet):
     filterset_class = PatrolFilter
     add_perm = "volunteers.add_patrol"
     selector = staticmethod(selectors.patrol_list)
+    read_permission = "volunteers.view_patrol"
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -243,6 +246,7 @@ class TipViewSet(_ScopedViewSet):
     filterset_class = TipFilter
     add_perm = "volunteers.add_tip"
     selector = staticmethod(selectors.tip_list)
+    read_permission = "volunteers.view_tip"
 
     def perform(self, data):
         return services.tip_submit(actor=self.request.user, **data)
@@ -283,6 +287,7 @@ class OutreachViewSet(_ScopedViewSet):
     filterset_class = OutreachFilter
     add_perm = "volunteers.add_outreach"
     selector = staticmethod(selectors.outreach_list)
+    read_permission = "volunteers.view_outreach"
 
     def perform(self, data):
         return services.outreach_record(actor=self.request.user, **data)

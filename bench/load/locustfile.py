@@ -68,7 +68,7 @@ class Role(HttpUser):
     def on_start(self) -> None:
         # The token first: with a session cookie the token view asks for CSRF.
         answer = self.client.post("/api/auth/token/", name="/api/auth/token/",
-                                  data={"username": self.username, "password": PASSWORD})
+                                  json={"username": self.username, "password": PASSWORD})
         self.token = answer.json().get("token", "") if answer.ok else ""
         page = self.client.get("/login/", name="/login/ (form)").text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

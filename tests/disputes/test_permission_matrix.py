@@ -45,7 +45,7 @@ SETUPS = {
     "change-track": (_in_mediation, {"track": "joint", "note": "现场调解未果"}),
 }
 
-# True: allowed. Coordinators cannot even see disputes (404 from the scoped list).
+# True: allowed. Coordinators cannot even read disputes: 403 on every dispute route.
 MATRIX = {
     "assess":             {"officer": True,  "lead": True,  "supervisor": False, "coordinator": False},
     "dispatch-immediate": {"officer": True,  "lead": True,  "supervisor": False, "coordinator": False},
@@ -77,5 +77,5 @@ def test_role_may_take_action_only_if_the_matrix_says_so(world, case, role):
         assert response.status_code == 200, response.content
         assert dispute.version == before[1] + 1
     else:
-        assert response.status_code == (404 if role == "coordinator" else 403), response.content
+        assert response.status_code == 403, response.content
         assert (dispute.status, dispute.version) == before

@@ -151,8 +151,9 @@ class Client:
         assert status == 200 and 'name="password"' not in page, f"{username} could not sign in"
         with urllib.request.urlopen(
             urllib.request.Request(f"{app.base}/api/auth/token/",
-                                   data=urllib.parse.urlencode(
-                                       {"username": username, "password": PASSWORD}).encode()),
+                                   data=json.dumps(
+                                       {"username": username, "password": PASSWORD}).encode(),
+                                   headers={"Content-Type": "application/json"}),
             timeout=20,
         ) as answer:
             self.token = json.load(answer)["token"]

@@ -73,3 +73,24 @@ def test_export_of_other_station_is_404(client, report, march_data):  # noqa: F8
     login(client, march_data.lead2)
     assert client.get(reverse("reports:export_xlsx", args=[report.pk])).status_code == 404
     assert client.get(reverse("reports:export_csv", args=[report.pk])).status_code == 404
+
+
+def test_exports_never_write_a_live_formula(client, report, march_data):  # noqa: F811
+    """A unit named like a formula is text in both exports (issue 12)."""
+    from units.exports import csv_cell
+
+    evil = '=HYPERLINK("http://evil.example","x")'
+    report.unit.name = evil
+    report.unit.save(update_fields=["name"])
+    login(client, march_data.lead)
+    content = client.get(reverse("reports:export_csv", args=[report.pk])).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert ["'" + evil] in [row[1:2] for row in rows if len(row) > 1]
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    response = client.get(reverse("reports:export_xlsx", args=[report.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cell = workbook["Summary"]["B2"]
+    assert cell.value == evil and cell.data_type == "s"
+    assert [csv_cell(v) for v in ["-1", "+1", "@a", "\tx", "\rx", "ok", -1]] == [
+        "'-1", "'+1", "'@a", "'\tx", "'\rx", "ok", -1
+    ]

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD, login
@@ -36,11 +36,28 @@ def test_five_failed_logins_lock_the_username_with_a_clear_message(client, world
     assert "_auth_user_id" not in client.session
 
 
-def test_a_locked_address_cannot_sign_in_as_anyone(client, world):
-    for name in ["a", "b", "c", "d", "e"]:
+def test_failures_of_others_behind_the_same_address_lock_nobody_else(client, world):
+    """Lockout is by username AND address: a station behind one NAT address
+    keeps signing in while one name is locked (issue 12)."""
+    for name in ["a", "b", "c", "d", "e", "f"]:
         client.post(reverse("login"), {"username": name, "password": "wrong"})
     response = client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
-    assert response.status_code == 429
+    assert response.status_code == 302
+
+
+@override_settings(FENGQIAO_BEHIND_PROXY=True)
+def test_behind_the_proxy_the_client_address_counts(client, world):
+    """DJANGO_BEHIND_PROXY=1: the address is the proxy's X-Forwarded-For, so a
+    name locked from one computer still signs in from another."""
+    # A client may send its own X-Forwarded-For; the proxy appends the real one.
+    here = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.1.0.7"}
+    there = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.1.0.8"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "officer", "password": "wrong"}, **here)
+    assert client.post(reverse("login"), {"username": "officer", "password": PASSWORD},
+                       **here).status_code == 429
+    assert client.post(reverse("login"), {"username": "officer", "password": PASSWORD},
+                       **there).status_code == 302
 
 
 def test_successful_login_before_the_limit_works(client, world):
@@ -59,7 +76,7 @@ def test_api_token_endpoint_is_throttled_too(world):
     r = api.post("/api/auth/token/", {"username": "officer", "password": PASSWORD}, format="json", **EN)
     assert r.status_code == 429
     assert r.json()["code"] == "locked_out"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_password_validators_refuse_weak_passwords():
@@ -101,9 +118,9 @@ def test_session_used_within_the_idle_time_stays(client, world):
 
 
 def test_api_token_requests_have_no_session_timeout(world):
-    token = Token.objects.create(user=world.officer)
+    _instance, token = AuthToken.objects.create(user=world.officer)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/disputes/").status_code == 200
 
 
@@ -112,23 +129,23 @@ def test_api_token_requests_have_no_session_timeout(world):
 
 def test_disabling_a_user_ends_their_session_and_deletes_tokens(client, world):
     login(client, world.officer)
-    Token.objects.create(user=world.officer)
+    AuthToken.objects.create(user=world.officer)
     assert client.get(reverse("home")).status_code == 200
     accounts.user_disable(user=world.officer, actor=world.admin)
     world.officer.refresh_from_db()
     assert world.officer.is_active is False
     assert client.get(reverse("home")).status_code == 302
     assert "_auth_user_id" not in client.session
-    assert not Token.objects.filter(user=world.officer).exists()
+    assert not AuthToken.objects.filter(user=world.officer).exists()
 
 
 def test_disabling_in_admin_deletes_api_tokens(world):
-    token = Token.objects.create(user=world.officer)
+    instance, token = AuthToken.objects.create(user=world.officer)
     world.officer.is_active = False
     world.officer.save()  # as the admin's user form does
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/disputes/").status_code in (401, 403)
 
 
@@ -231,7 +248,8 @@ def test_supervisor_api_token_needs_a_valid_code(world):
         url, {"username": "supervisor", "password": PASSWORD, "otp": code_for(device)}, format="json"
     )
     assert r.status_code == 200
-    assert Token.objects.get(user=world.supervisor).key == r.json()["token"]
+    token = AuthToken.objects.get(user=world.supervisor)
+    assert r.json()["token"].startswith(token.token_key) and token.expiry is not None
 
 
 def test_officer_api_token_needs_only_the_password(world):

@@ -159,7 +159,7 @@ def test_coordinator_adds_and_removes_a_member_through_the_api(vw):
     assert future.status_code == 400 and "joined_on" in future.json()
 
     response = client.post(f"{url}{membership.pk}/remove/")
-    assert response.status_code == 204
+    assert response.status_code == 200 and response.json()["id"] == vw.dongting.pk
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
