@@ -14,9 +14,12 @@ schemathesis: migrates and seeds a throwaway demo database (PostgreSQL when
 ``--database-url`` or ``$GATE_DATABASE_URL`` is given, else SQLite in a temp
 folder), serves it with gunicorn on a free 127.0.0.1 port (Celery in
 process), gets a token for each user from ``POST /api/auth/token/`` and runs
-schemathesis against ``/api/schema/`` with the checks ``not_a_server_error``
-and ``response_schema_conformance``, bounded by ``--max-examples`` per
-operation and a hard time limit. Nothing leaves 127.0.0.1.
+schemathesis against ``/api/schema/`` as every role, with valid and
+malformed data (``--mode all``) and the checks ``not_a_server_error`` and
+``response_schema_conformance``, bounded by ``--max-examples`` per
+operation and a hard time limit. Hand-made malformed bodies (nesting past
+the limit, huge arrays, bodies not JSON or not UTF-8) are sent to every
+write by tests/api/test_fuzz_writes.py. Nothing leaves 127.0.0.1.
 """
 
 import argparse
@@ -169,6 +172,9 @@ def gate_schemathesis(args) -> int:
             command = [
                 str(VENV / "schemathesis"), "run", f"{base}/api/schema/",
                 "--checks", "not_a_server_error,response_schema_conformance",
+                # Valid and malformed data: wrong types, missing and extra
+                # fields, values outside the stated limits.
+                "--mode", "all",
                 "--header", f"Authorization: Token {tokens[username]}",
                 # Ending the token would leave every later call a 401.
                 "--exclude-path-regex", "^/api/auth/logout",
@@ -369,11 +375,13 @@ def main() -> int:
     sub = parser.add_subparsers(dest="gate", required=True)
     st = sub.add_parser("schemathesis")
     st.add_argument("--database-url", default=os.environ.get("GATE_DATABASE_URL"))
-    st.add_argument("--users", nargs="+", default=["officer", "lead"])
-    st.add_argument("--max-examples", type=int, default=10)
+    # Every role: each sees other operations refused or allowed.
+    st.add_argument("--users", nargs="+",
+                    default=["officer", "lead", "coordinator", "supervisor", "admin"])
+    st.add_argument("--max-examples", type=int, default=6)
     st.add_argument("--phases", default="examples,coverage,fuzzing")
     st.add_argument("--seed", type=int, default=1)
-    st.add_argument("--time-limit", type=int, default=420, help="seconds for all users")
+    st.add_argument("--time-limit", type=int, default=900, help="seconds for all users")
     cl = sub.add_parser("client")
     cl.add_argument("--database-url", default=os.environ.get("GATE_CLIENT_DATABASE_URL"))
     cl.add_argument("--broker-url", default=os.environ.get("GATE_BROKER_URL"))

@@ -143,11 +143,11 @@ def document_errors(result, generator, request, public):
             operation.setdefault("security", [])
             anonymous = operation["security"] in ([], [{}])
             has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
-            if "requestBody" in operation or has_query:
+            # A write's body is parsed even where the action reads no field
+            # (units.api_permissions), so every write may answer 400.
+            if "requestBody" in operation or has_query or method in {"post", "put", "patch"}:
                 responses["400"] = _json(bad_input, responses.get("400", {}).get(
                     "description", _("Invalid input: field errors, or a body that cannot be read.")))
-            if "requestBody" in operation:
-                responses.setdefault("415", _json(_ERROR, _("The body is not JSON.")))
             if not anonymous:
                 responses.setdefault("401", _json(_ERROR, _("Not signed in: send a token.")))
                 responses.setdefault("403", _json(_ERROR, _("You are not allowed to do this.")))

@@ -21,7 +21,8 @@ from units.errors import TransitionError
 
 def exception_handler(exc, context):
     """Refused transitions answer 409 with a code; model validation errors 400
-    with field errors; every other refusal ``{"detail", "code"}`` in the
+    with field errors, as does a body of a type the API does not read; every
+    other refusal ``{"detail", "code"}`` in the
     request's language (a missing record is "Not found.", never Django's
     English "No Dispute matches the given query.")."""
     if isinstance(exc, TransitionError):
@@ -40,6 +41,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        # A body of the wrong type is malformed input like any other: 400 with
+        # its own code (issue 12), so a client has one status to handle.
+        exc = exceptions.ParseError(detail=exc.detail, code="unsupported_media_type")
     if isinstance(exc, DjangoPermissionDenied) and exc.args:
         exc = exceptions.PermissionDenied(detail=str(exc.args[0]))
     response = drf_exception_handler(exc, context)

@@ -74,9 +74,11 @@ def test_malformed_json_and_wrong_content_types_answer_json(api, world):
     response = api.post("/api/disputes/", "{not json", content_type="application/json")
     assert response.status_code == 400 and _json(response)["code"] == "parse_error"
     response = api.post("/api/disputes/", "title=x", content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 415 and _json(response)["code"] == "unsupported_media_type"
-    response = api.post("/api/disputes/", "<a/>", content_type="text/xml")
-    assert response.status_code == 415
+    assert response.status_code == 400 and _json(response)["code"] == "unsupported_media_type"
+    response = api.post("/api/disputes/", "<a/>", content_type="text/xml", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert _json(response) == {"detail": 'Unsupported media type "text/xml" in request.',
+                               "code": "unsupported_media_type"}
     response = api.post("/api/disputes/", b"\xff\xfe\x00", content_type="application/json")
     assert response.status_code == 400 and _json(response)["code"] == "parse_error"
     assert not Dispute.objects.exists()
