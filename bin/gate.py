@@ -157,6 +157,7 @@ def gate_schemathesis(args) -> int:
     database_url = database_url or f"sqlite:///{work / 'db.sqlite3'}"
     env = app_environment(database_url)
     failures: list[str] = []
+    unreached: list[str] = []
     server = None
     try:
         prepare_database(database_url, env)
@@ -167,7 +168,7 @@ def gate_schemathesis(args) -> int:
         for username in args.users:
             remaining = deadline - time.monotonic()
             if remaining < 10:
-                failures.append(f"{username}: time limit reached before its run")
+                unreached.append(username)
                 continue
             command = [
                 str(VENV / "schemathesis"), "run", f"{base}/api/schema/",
@@ -214,6 +215,9 @@ def gate_schemathesis(args) -> int:
         shutil.rmtree(work, ignore_errors=True)
     if failures:
         return verdict(name, FAILED, "; ".join(failures))
+    if unreached:
+        # A slow machine, not a finding: said plainly, never called a pass.
+        return verdict(name, NOT_CHECKED, f"the time limit came before the runs as {', '.join(unreached)}")
     return verdict(name, PASSED, f"users {', '.join(args.users)}; no 5xx, responses match")
 
 
@@ -381,7 +385,7 @@ def main() -> int:
     st.add_argument("--max-examples", type=int, default=6)
     st.add_argument("--phases", default="examples,coverage,fuzzing")
     st.add_argument("--seed", type=int, default=1)
-    st.add_argument("--time-limit", type=int, default=900, help="seconds for all users")
+    st.add_argument("--time-limit", type=int, default=1500, help="seconds for all users")
     cl = sub.add_parser("client")
     cl.add_argument("--database-url", default=os.environ.get("GATE_CLIENT_DATABASE_URL"))
     cl.add_argument("--broker-url", default=os.environ.get("GATE_BROKER_URL"))
