@@ -10,9 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
+from disputes.filters import MEASURES
 from disputes.models import CONCLUDED_STATUSES, OPEN_STATUSES, Status
 from incidents.selectors import incident_list
 from notifications import selectors as notification_selectors
+from policing import workload
 from units import selectors
 from units.models import Officer, Unit
 from units.validators import mask_phone
@@ -78,7 +80,10 @@ def _lead_work(user) -> dict:
     awaiting_dispatch = cases.filter(status=Status.ASSESSED).order_by("deadline")
     overdue = cases.filter(dispute_selectors.overdue_q()).order_by("deadline")
     awaiting_verification = cases.filter(status__in=CONCLUDED_STATUSES).order_by("concluded_at")
+    station = selectors.user_unit(user)
     return {
+        "officer_workload": workload.officer_rows(user=user, unit=station),
+        "mediator_workload": workload.mediator_rows(user=user, unit=station),
         "awaiting_dispatch": awaiting_dispatch[:HOME_LIST_SIZE],
         "awaiting_dispatch_count": awaiting_dispatch.count(),
         "overdue": overdue[:HOME_LIST_SIZE],
@@ -93,13 +98,31 @@ def _supervisor_work(user, unit: Unit | None) -> dict:
     children = list(Unit.objects.filter(parent=unit).order_by("path"))
     rows_by_branch = dispute_selectors.counts_by_branch(user=user, unit=unit)
     counts = {row["branch"]: row for row in rows_by_branch}
-    empty = {"open": 0, "overdue": 0, "high_risk": 0}
-    rows = [{"unit": child, **(counts.pop(child.path, None) or empty)} for child in children]
-    # Whatever is left is held at the unit itself (a case is normally at a station).
+    empty = dict.fromkeys(MEASURES, 0)
+    rows = [
+        {"unit": child, **(counts.pop(child.path, None) or empty),
+         "links": workload.measure_links(unit=child.pk)}
+        for child in children
+    ]
+    # Whatever is left is held at the unit itself (a case is normally at a
+    # station); no links, as the unit filter would list its whole subtree.
     for row in counts.values():
         rows.append({"unit": unit, "at_unit_itself": True, **row})
     totals = {key: sum(row[key] for row in rows) for key in empty}
     return {"branch_rows": rows, "branch_totals": totals, "supervised_unit": unit}
+
+
+def _workload(user, unit: Unit) -> dict:
+    """Who carries the unit's cases: per officer and per mediator on a
+    station's page, per station above it."""
+    if not user.has_perm("disputes.view_dispute") or unit.kind == Unit.Kind.BEAT:
+        return {}
+    if unit.kind == Unit.Kind.STATION:
+        return {
+            "officer_workload": workload.officer_rows(user=user, unit=unit),
+            "mediator_workload": workload.mediator_rows(user=user, unit=unit),
+        }
+    return {"station_workload": workload.station_rows(user=user, unit=unit)}
 
 
 def _outline(unit: Unit) -> dict | None:
@@ -133,6 +156,7 @@ def unit_detail(request, pk):
         "counts": dispute_selectors.subtree_counts(user=request.user, unit=unit),
         "can_see_disputes": request.user.has_perm("disputes.view_dispute"),
         "outline": _outline(unit),
+        **_workload(request.user, unit),
     }
     return render(request, "policing/unit_detail.html", context)
 
