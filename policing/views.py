@@ -4,6 +4,8 @@ unit page.
 Every read goes through a selector, so another unit's record is a 404.
 """
 
+import datetime
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import F
 from django.shortcuts import render
@@ -18,9 +20,14 @@ from policing import workload
 from units import selectors
 from units.models import Officer, Unit
 from units.validators import mask_phone
+from volunteers import selectors as volunteer_selectors
+from volunteers.models import Patrol, Tip
 from volunteers.selectors import tips_for_officer_home
 
 HOME_LIST_SIZE = 20
+COORDINATOR_LIST_SIZE = 8
+# A volunteer is "new" on the coordinator's home for this long after joining.
+NEW_VOLUNTEER_DAYS = 30
 
 
 def _mask_callers(incidents) -> None:
@@ -44,6 +51,8 @@ def home(request):
         context.update(_officer_work(request.user))
     if role == Officer.Role.STATION_LEAD:
         context.update(_lead_work(request.user))
+    if role == Officer.Role.COORDINATOR:
+        context.update(_coordinator_work(request.user, context["today"]))
     if role in (Officer.Role.SUPERVISOR, Officer.Role.ADMIN):
         context.update(_supervisor_work(request.user, officer.unit if officer else None))
     return render(request, "policing/home.html", context)
@@ -90,6 +99,42 @@ def _lead_work(user) -> dict:
         "overdue_count": overdue.count(),
         "awaiting_verification": awaiting_verification[:HOME_LIST_SIZE],
         "awaiting_verification_count": awaiting_verification.count(),
+    }
+
+
+def _coordinator_work(user, today: datetime.date) -> dict:
+    """The week's patrols still to run (short of volunteers first), new tips
+    waiting for the officers, volunteers who joined lately, recent outreach."""
+    low, high = volunteer_selectors.local_day_bounds(
+        today, volunteer_selectors.week_start(today) + datetime.timedelta(days=6)
+    )
+    patrols = list(
+        volunteer_selectors.patrol_list(user=user).filter(
+            starts_at__gte=low, starts_at__lt=high,
+            status__in=[Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY],
+        )
+    )
+    for patrol in patrols:
+        patrol.understaffed = patrol.signed_up < patrol.volunteers_needed
+        patrol.is_today = timezone.localtime(patrol.starts_at).date() == today
+    patrols.sort(key=lambda p: (not p.understaffed, p.starts_at))
+    tips = volunteer_selectors.tip_list(user=user).filter(status=Tip.Status.NEW).order_by(
+        "received_at", "id"
+    )
+    since = today - datetime.timedelta(days=NEW_VOLUNTEER_DAYS)
+    new_volunteers = volunteer_selectors.volunteer_list(user=user).filter(
+        created_at__date__gte=since
+    ).order_by("-created_at")
+    return {
+        "week_patrols": patrols[:HOME_LIST_SIZE],
+        "week_patrols_count": len(patrols),
+        "understaffed_count": sum(p.understaffed for p in patrols),
+        "new_tips": tips[:COORDINATOR_LIST_SIZE],
+        "new_tips_count": tips.count(),
+        "new_volunteers": new_volunteers[:COORDINATOR_LIST_SIZE],
+        "new_volunteers_count": new_volunteers.count(),
+        "new_volunteer_days": NEW_VOLUNTEER_DAYS,
+        "recent_outreach": volunteer_selectors.outreach_list(user=user)[:COORDINATOR_LIST_SIZE],
     }
 
 
