@@ -22,12 +22,14 @@ def measure_links(**narrow) -> dict[str, str]:
     return {measure: f"{base}?{measure_query(measure, **narrow)}" for measure in MEASURES}
 
 
-def _row(name: str, counts: dict, **narrow) -> dict:
-    """A table row: the name and, per measure, the count and (when the row
-    can be narrowed to exactly its cases) the list's link."""
+def _row(name: str, counts: dict, *, href: str = "", **narrow) -> dict:
+    """A table row: the name (linked to ``href`` if given) and, per measure,
+    the count and (when the row can be narrowed to exactly its cases) the
+    list's link."""
     links = measure_links(**narrow) if narrow else {}
     return {
         "name": name,
+        "href": href,
         "cells": [
             {"measure": measure, "count": counts.get(measure, 0), "url": links.get(measure, "")}
             for measure in MEASURES
@@ -74,6 +76,7 @@ def station_rows(*, user: AbstractBaseUser, unit: Unit | None) -> list[dict]:
     if unit is None:
         return []
     return [
-        _row(row["name"], row, **({"unit": row["unit"]} if row["kind"] == Unit.Kind.STATION else {}))
+        _row(row["name"], row, href=reverse("policing:unit_detail", args=[row["unit"]]),
+             **({"unit": row["unit"]} if row["kind"] == Unit.Kind.STATION else {}))
         for row in dispute_selectors.workload_by_station(user=user, unit=unit)
     ]
