@@ -1,6 +1,7 @@
 """FilterSets shared by the dispute pages and the API."""
 
 import re
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import (
+    CONCLUDED_STATUSES,
     OPEN_STATUSES,
     Category,
     Dispute,
@@ -21,12 +23,29 @@ from disputes.models import (
     Status,
     Track,
 )
+from disputes.selectors import mediator_list
 from units.filters import YesNoFilter, scoped_units
 from units.forms import OfficerChoiceField
 from units.selectors import officers_in_scope
 
-
 PHONE_OR_ID = re.compile(r"\d{7,17}[\dXx]")
+
+_OPEN = [("status", status) for status in OPEN_STATUSES]
+# The list's quick filters and the workload tables' links: one definition of
+# each measure as query parameters of this FilterSet, so a count and the rows
+# its link lists cannot drift apart.
+MEASURES: dict[str, list[tuple[str, str]]] = {
+    "open": _OPEN,
+    "overdue": [("overdue", "true")],
+    "high_risk": [("risk_level", RiskLevel.HIGH), *_OPEN],
+    "awaiting_verification": [("status", status) for status in CONCLUDED_STATUSES],
+}
+
+
+def measure_query(measure: str, **narrow) -> str:
+    """The list's query string for one measure, narrowed (e.g. to a unit
+    and an officer): ``measure_query("overdue", unit=3)``."""
+    return urlencode([*narrow.items(), *MEASURES[measure]])
 
 
 def _officers(request):
@@ -35,6 +54,12 @@ def _officers(request):
         return User.objects.none()
     ids = officers_in_scope(user=request.user).values("user_id")
     return User.objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+def _mediators(request):
+    if request is None:
+        return Mediator.objects.none()
+    return mediator_list(user=request.user).prefetch_related(None).order_by("name")
 
 
 class OfficerFilter(django_filters.ModelChoiceFilter):
@@ -73,6 +98,9 @@ class DisputeFilter(django_filters.FilterSet):
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
+    mediator = django_filters.ModelChoiceFilter(
+        label=_("Mediator"), queryset=_mediators, field_name="mediators",
+    )
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     follow_up_due = YesNoFilter(label=_("Follow-up due"), method="filter_follow_up_due")
     received_after = django_filters.DateFilter(
@@ -101,7 +129,10 @@ class DisputeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Dispute
-        fields = ["q", "status", "track", "category", "risk_level", "unit", "assigned_officer"]
+        fields = [
+            "q", "status", "track", "category", "risk_level", "unit", "assigned_officer",
+            "mediator",
+        ]
 
     # A bureau's scope may hold thousands of officers and units: the officer
     # list is offered once a unit narrows it (or when it is short anyway), and

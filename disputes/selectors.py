@@ -3,12 +3,13 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from disputes.models import (
+    CONCLUDED_STATUSES,
     OPEN_STATUSES,
     Agreement,
     Dispute,
@@ -161,28 +162,21 @@ def mediator_get(*, user: AbstractBaseUser, pk: int) -> Mediator:
 
 
 def counts_by_branch(*, user: AbstractBaseUser, unit: Unit | None) -> list[dict]:
-    """Open, overdue and high-risk open disputes of ``unit``'s subtree, grouped
-    by the child unit (branch) they fall under, in one aggregate query.
+    """The workload measures (open, overdue, high-risk, awaiting
+    verification) of ``unit``'s subtree, grouped by the child unit (branch)
+    they fall under, in one aggregate query.
 
     Each row is ``{"branch": <path prefix of the child>, "open", "overdue",
-    "high_risk"}``; a dispute held at ``unit`` itself has the unit's own path
-    as its branch. ``unit`` None (a superuser without a unit) groups by the
-    top-level units.
+    "high_risk", "awaiting_verification"}``; a dispute held at ``unit`` itself
+    has the unit's own path as its branch. ``unit`` None (a superuser without
+    a unit) groups by the top-level units.
     """
     base = unit.path if unit is not None else ""
-    open_q = Q(status__in=OPEN_STATUSES)
-    # Every count is of open disputes: filtering on them first lets the
-    # (status, deadline) index skip the concluded millions.
     return list(
-        dispute_list(user=user)
-        .filter(open_q, unit__path__startswith=base)
+        _workload_cases(user=user, base_path=base)
         .annotate(branch=Substr("unit__path", 1, len(base) + 7))
         .values("branch")
-        .annotate(
-            open=Count("id", filter=open_q),
-            overdue=Count("id", filter=overdue_q()),
-            high_risk=Count("id", filter=open_q & Q(risk_level=RiskLevel.HIGH)),
-        )
+        .annotate(**_workload_counts())
         .order_by("branch")
     )
 
@@ -193,4 +187,64 @@ def subtree_counts(*, user: AbstractBaseUser, unit: Unit) -> dict:
         dispute_list(user=user)
         .filter(status__in=OPEN_STATUSES, unit__path__startswith=unit.path)
         .aggregate(open=Count("id"), overdue=Count("id", filter=overdue_q()))
+    )
+
+
+# Workload: who carries how many cases ------------------------------------------
+
+
+def _workload_counts() -> dict:
+    """Open, overdue, high-risk (open) and awaiting verification (resolved or
+    unresolved, not yet closed): the same definitions as the dispute list's
+    quick filters, so each count is the number of rows its link lists."""
+    open_q = Q(status__in=OPEN_STATUSES)
+    return {
+        "open": Count("id", filter=open_q),
+        "overdue": Count("id", filter=overdue_q()),
+        "high_risk": Count("id", filter=open_q & Q(risk_level=RiskLevel.HIGH)),
+        "awaiting_verification": Count("id", filter=Q(status__in=CONCLUDED_STATUSES)),
+    }
+
+
+def _workload_cases(*, user: AbstractBaseUser, base_path: str) -> QuerySet[Dispute]:
+    # Only open and concluded cases count: filtering on them first keeps the
+    # closed millions out of the grouping.
+    return dispute_list(user=user).filter(
+        status__in=[*OPEN_STATUSES, *CONCLUDED_STATUSES], unit__path__startswith=base_path
+    )
+
+
+def workload_by_officer(*, user: AbstractBaseUser, unit: Unit) -> dict[int, dict]:
+    """The workload of each assigned officer in ``unit``'s subtree, by user id,
+    in one aggregate query (cases nobody is assigned to are left out)."""
+    rows = (
+        _workload_cases(user=user, base_path=unit.path)
+        .filter(assigned_officer__isnull=False)
+        .values("assigned_officer")
+        .annotate(**_workload_counts())
+        .order_by()
+    )
+    return {row.pop("assigned_officer"): row for row in rows}
+
+
+def workload_by_mediator(*, user: AbstractBaseUser, unit: Unit) -> list[dict]:
+    """The workload of each mediator named on a case in ``unit``'s subtree,
+    in one aggregate query: ``{"mediator", "name", counts…}`` by name."""
+    return list(
+        _workload_cases(user=user, base_path=unit.path)
+        .filter(mediators__isnull=False)
+        .values(mediator=F("mediators"), name=F("mediators__name"))
+        .annotate(**_workload_counts())
+        .order_by("name", "mediator")
+    )
+
+
+def workload_by_station(*, user: AbstractBaseUser, unit: Unit) -> list[dict]:
+    """The workload of each unit holding cases in ``unit``'s subtree (the
+    stations), in one aggregate query: ``{"unit", "name", counts…}``."""
+    return list(
+        _workload_cases(user=user, base_path=unit.path)
+        .values("unit", name=F("unit__name"), kind=F("unit__kind"))
+        .annotate(**_workload_counts())
+        .order_by("unit__path")
     )

@@ -36,7 +36,7 @@ from disputes.models import (
 )
 from disputes.workflow import TRANSITIONS, Action, required_permission
 from notifications.models import Notification
-from notifications.services import notify, station_leads
+from notifications.services import notifications_settle, notify, station_leads
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.geo import clean_location
@@ -227,9 +227,37 @@ def _transition(
             note=note,
             **extra,
         )
+        _settle_notifications(event)
         _notify_event(event, actor)
     dispute.refresh_from_db()
     return dispute
+
+
+_N = Notification.Kind
+_OPEN_CASE_WORK = (_N.CASE_ASSIGNED, _N.CASE_TRANSFERRED, _N.DEADLINE_SOON, _N.OVERDUE)
+# What each event settles: the kinds of notification about the case that ask
+# nothing more of anybody once it has happened. A transfer or a withdrawal
+# settles everything (the case starts afresh elsewhere, or ends); a new
+# deadline makes the warnings about the old one obsolete.
+SETTLED_BY_EVENT: dict[str, tuple[str, ...]] = {
+    DisputeEvent.Kind.ASSESSED: (_N.CASE_ASSIGNED,),
+    DisputeEvent.Kind.DISPATCHED: (_N.CASE_ASSIGNED, _N.CASE_TRANSFERRED),
+    DisputeEvent.Kind.RESOLVED: _OPEN_CASE_WORK,
+    DisputeEvent.Kind.FAILED: _OPEN_CASE_WORK,
+    DisputeEvent.Kind.VERIFIED: (*_OPEN_CASE_WORK, _N.AWAITING_VERIFICATION),
+    DisputeEvent.Kind.TRANSFERRED: tuple(_N),
+    DisputeEvent.Kind.WITHDRAWN: tuple(_N),
+    DisputeEvent.Kind.REOPENED: (
+        _N.AWAITING_VERIFICATION, _N.FOLLOW_UP_DUE, _N.PERFORMANCE_DUE, _N.CONFIRMATION_WINDOW,
+    ),
+    DisputeEvent.Kind.TRACK_CHANGED: (_N.DEADLINE_SOON, _N.OVERDUE),
+}
+
+
+def _settle_notifications(event: DisputeEvent) -> None:
+    kinds = SETTLED_BY_EVENT.get(event.kind)
+    if kinds:
+        notifications_settle(subject=event.dispute, kinds=kinds)
 
 
 def _notify_event(event: DisputeEvent, actor: AbstractBaseUser) -> None:
@@ -563,6 +591,7 @@ def follow_up_record(
     follow_up.full_clean()
     follow_up.save()
     _event(locked, kind=DisputeEvent.Kind.FOLLOW_UP, actor=actor, at=now, note=notes)
+    notifications_settle(subject=locked, key_prefixes=[f"follow_up:{follow_up.pk}"])
     return follow_up
 
 
@@ -662,6 +691,7 @@ def agreement_record_performance(
     label = agreement.get_performance_display()
     _event(locked, kind=DisputeEvent.Kind.PERFORMANCE, actor=actor, at=now,
            note=f"{label} ({on:%Y-%m-%d})" + (f": {agreement.performance_note}" if note else ""))
+    notifications_settle(subject=locked, key_prefixes=[f"performance_due:{agreement.pk}"])
     return agreement
 
 
@@ -708,6 +738,7 @@ def judicial_confirmation_apply(
     confirmation.applicants.set(applicants)
     _event(locked, kind=DisputeEvent.Kind.CONFIRMATION, actor=actor, at=now,
            note=f"{confirmation.court}: {JudicialConfirmation.Outcome.PENDING.label}")
+    notifications_settle(subject=locked, key_prefixes=[f"confirmation_window:{agreement.pk}"])
     return confirmation
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from disputes import selectors, services
-from disputes.filters import DisputeFilter, MediatorFilter
+from disputes.filters import MEASURES, DisputeFilter, MediatorFilter
 from disputes.forms import (
     ACTION_FORMS,
     AttachmentForm,
@@ -39,10 +39,8 @@ from disputes.forms import (
     style_form,
 )
 from disputes.models import (
-    OPEN_STATUSES,
     Dispute,
     JudicialConfirmation,
-    RiskLevel,
     Source,
     Status,
 )
@@ -97,12 +95,11 @@ def dispute_list(request):
 def _quick_filters(request) -> list[dict]:
     """One-tap filters above the list (我的 / 超期 / 高风险 / 待核查 / 待回访):
     each a query string, marked current when the page shows exactly it."""
-    open_statuses = [("status", status) for status in OPEN_STATUSES]
     quick = [
-        (_("Mine"), [("assigned_officer", request.user.pk), *open_statuses]),
-        (_("Overdue"), [("overdue", "true")]),
-        (_("High risk"), [("risk_level", RiskLevel.HIGH), *open_statuses]),
-        (_("Awaiting verification"), [("status", Status.RESOLVED), ("status", Status.UNRESOLVED)]),
+        (_("Mine"), [("assigned_officer", request.user.pk), *MEASURES["open"]]),
+        (_("Overdue"), MEASURES["overdue"]),
+        (_("High risk"), MEASURES["high_risk"]),
+        (_("Awaiting verification"), MEASURES["awaiting_verification"]),
         (_("Follow-up due"), [("follow_up_due", "true")]),
     ]
     current = sorted(

@@ -18,6 +18,7 @@ from enterprises.models import (
     EnterpriseRequest,
     EnterpriseVisit,
 )
+from notifications.services import notifications_settle
 from units.errors import TransitionError
 from units.models import Unit
 from units.selectors import require_in_scope
@@ -208,6 +209,9 @@ def _answer(locked: EnterpriseRequest, request: EnterpriseRequest, **changes) ->
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.save(update_fields=[*changes])
+    if locked.status not in PENDING_REQUEST_STATUSES:
+        # Answered: the due-soon reminders about it ask nothing more.
+        notifications_settle(subject=locked.enterprise, key_prefixes=[f"request_due:{locked.pk}:"])
     request.refresh_from_db()
     return locked
 

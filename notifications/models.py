@@ -11,6 +11,11 @@ class Notification(models.Model):
     ``key`` names the event: one recipient is notified once per key, which
     makes every trigger — a service or the hourly check, run twice or twice
     at once — safe to repeat.
+
+    ``done_at`` is set when an action on the record settled what the
+    notification asked for (the case was dispatched, verified, closed…): it
+    is then read for every recipient, so the bell only counts what still
+    needs someone.
     """
 
     class Kind(models.TextChoices):
@@ -42,6 +47,7 @@ class Notification(models.Model):
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    done_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -56,6 +62,11 @@ class Notification(models.Model):
                 name="notification_unread_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+            # Settling finds a record's notifications of a kind, whoever got them.
+            models.Index(
+                fields=["content_type", "object_id", "kind"], name="notification_subject_idx",
+                condition=models.Q(done_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

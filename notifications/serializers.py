@@ -9,7 +9,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "kind_display", "label", "url", "created_at", "read_at", "is_read"]
+        fields = ["id", "kind", "kind_display", "label", "url", "created_at", "read_at", "done_at", "is_read"]
         read_only_fields = fields
 
 

@@ -4,6 +4,11 @@
 transaction, so a rolled-back change notifies nobody) and by the hourly
 checks of each app (``<app>/reminders.py``). Recipients outside the record's unit
 subtree are dropped: nobody is told about what they may not open.
+
+``notifications_settle`` is the other half: the service that acts on a record
+names the kinds (or keys) of notification its action made obsolete, and they
+are marked done for every recipient, so nothing stays in a bell after the
+work it asked for is done.
 """
 
 import datetime
@@ -13,7 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -77,6 +83,24 @@ def _in_scope(users: list[AbstractBaseUser], unit: Unit | None) -> list[Abstract
         return [u for u in users if u.is_superuser]
     paths = dict(Officer.objects.filter(user__in=users).values_list("user_id", "unit__path"))
     return [u for u in users if u.is_superuser or unit.path.startswith(paths.get(u.pk, "\0"))]
+
+
+def notifications_settle(
+    *, subject: models.Model, kinds: Iterable[str] = (), key_prefixes: Iterable[str] = ()
+) -> int:
+    """Mark done (and so read), for every recipient, the notifications about
+    ``subject`` of one of ``kinds`` or whose key starts with one of
+    ``key_prefixes``. Called inside the acting service's transaction, before
+    it notifies whoever must act next, so a new notification of the same
+    kind is not settled by the action that sent it."""
+    match = Q(kind__in=list(kinds))
+    for prefix in key_prefixes:
+        match |= Q(key__startswith=prefix)
+    now = timezone.now()
+    return Notification.objects.filter(
+        match, content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk, done_at__isnull=True,
+    ).update(done_at=now, read_at=Coalesce("read_at", Value(now)))
 
 
 def notification_mark_read(*, user: AbstractBaseUser, ids: Iterable[int] | None = None) -> int:

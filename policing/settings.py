@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Widgets render through the project's templates, so that
+    # templates/django/forms/ can mark Chinese option labels with their lang.
+    "django.forms",
     "rest_framework",
     # api (issue 12): hashed, expiring, revocable API tokens.
     "knox",
@@ -132,6 +135,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "policing.urls"
 WSGI_APPLICATION = "policing.wsgi.application"
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

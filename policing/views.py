@@ -4,21 +4,30 @@ unit page.
 Every read goes through a selector, so another unit's record is a 404.
 """
 
+import datetime
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
+from disputes.filters import MEASURES
 from disputes.models import CONCLUDED_STATUSES, OPEN_STATUSES, Status
 from incidents.selectors import incident_list
 from notifications import selectors as notification_selectors
+from policing import workload
 from units import selectors
 from units.models import Officer, Unit
 from units.validators import mask_phone
+from volunteers import selectors as volunteer_selectors
+from volunteers.models import Patrol, Tip
 from volunteers.selectors import tips_for_officer_home
 
 HOME_LIST_SIZE = 20
+COORDINATOR_LIST_SIZE = 8
+# A volunteer is "new" on the coordinator's home for this long after joining.
+NEW_VOLUNTEER_DAYS = 30
 
 
 def _mask_callers(incidents) -> None:
@@ -42,6 +51,8 @@ def home(request):
         context.update(_officer_work(request.user))
     if role == Officer.Role.STATION_LEAD:
         context.update(_lead_work(request.user))
+    if role == Officer.Role.COORDINATOR:
+        context.update(_coordinator_work(request.user, context["today"]))
     if role in (Officer.Role.SUPERVISOR, Officer.Role.ADMIN):
         context.update(_supervisor_work(request.user, officer.unit if officer else None))
     return render(request, "policing/home.html", context)
@@ -78,7 +89,10 @@ def _lead_work(user) -> dict:
     awaiting_dispatch = cases.filter(status=Status.ASSESSED).order_by("deadline")
     overdue = cases.filter(dispute_selectors.overdue_q()).order_by("deadline")
     awaiting_verification = cases.filter(status__in=CONCLUDED_STATUSES).order_by("concluded_at")
+    station = selectors.user_unit(user)
     return {
+        "officer_workload": workload.officer_rows(user=user, unit=station),
+        "mediator_workload": workload.mediator_rows(user=user, unit=station),
         "awaiting_dispatch": awaiting_dispatch[:HOME_LIST_SIZE],
         "awaiting_dispatch_count": awaiting_dispatch.count(),
         "overdue": overdue[:HOME_LIST_SIZE],
@@ -88,18 +102,72 @@ def _lead_work(user) -> dict:
     }
 
 
+def _coordinator_work(user, today: datetime.date) -> dict:
+    """The week's patrols still to run (short of volunteers first), new tips
+    waiting for the officers, volunteers who joined lately, recent outreach."""
+    low, high = volunteer_selectors.local_day_bounds(
+        today, volunteer_selectors.week_start(today) + datetime.timedelta(days=6)
+    )
+    patrols = list(
+        volunteer_selectors.patrol_list(user=user).filter(
+            starts_at__gte=low, starts_at__lt=high,
+            status__in=[Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY],
+        )
+    )
+    for patrol in patrols:
+        patrol.understaffed = patrol.signed_up < patrol.volunteers_needed
+        patrol.is_today = timezone.localtime(patrol.starts_at).date() == today
+    patrols.sort(key=lambda p: (not p.understaffed, p.starts_at))
+    tips = volunteer_selectors.tip_list(user=user).filter(status=Tip.Status.NEW).order_by(
+        "received_at", "id"
+    )
+    since = today - datetime.timedelta(days=NEW_VOLUNTEER_DAYS)
+    new_volunteers = volunteer_selectors.volunteer_list(user=user).filter(
+        created_at__date__gte=since
+    ).order_by("-created_at")
+    return {
+        "week_patrols": patrols[:HOME_LIST_SIZE],
+        "week_patrols_count": len(patrols),
+        "understaffed_count": sum(p.understaffed for p in patrols),
+        "new_tips": tips[:COORDINATOR_LIST_SIZE],
+        "new_tips_count": tips.count(),
+        "new_volunteers": new_volunteers[:COORDINATOR_LIST_SIZE],
+        "new_volunteers_count": new_volunteers.count(),
+        "new_volunteer_days": NEW_VOLUNTEER_DAYS,
+        "recent_outreach": volunteer_selectors.outreach_list(user=user)[:COORDINATOR_LIST_SIZE],
+    }
+
+
 def _supervisor_work(user, unit: Unit | None) -> dict:
     """Open, overdue and high-risk counts of the subtree, one row per child unit."""
     children = list(Unit.objects.filter(parent=unit).order_by("path"))
     rows_by_branch = dispute_selectors.counts_by_branch(user=user, unit=unit)
     counts = {row["branch"]: row for row in rows_by_branch}
-    empty = {"open": 0, "overdue": 0, "high_risk": 0}
-    rows = [{"unit": child, **(counts.pop(child.path, None) or empty)} for child in children]
-    # Whatever is left is held at the unit itself (a case is normally at a station).
+    empty = dict.fromkeys(MEASURES, 0)
+    rows = [
+        {"unit": child, **(counts.pop(child.path, None) or empty),
+         "links": workload.measure_links(unit=child.pk)}
+        for child in children
+    ]
+    # Whatever is left is held at the unit itself (a case is normally at a
+    # station); no links, as the unit filter would list its whole subtree.
     for row in counts.values():
         rows.append({"unit": unit, "at_unit_itself": True, **row})
     totals = {key: sum(row[key] for row in rows) for key in empty}
     return {"branch_rows": rows, "branch_totals": totals, "supervised_unit": unit}
+
+
+def _workload(user, unit: Unit) -> dict:
+    """Who carries the unit's cases: per officer and per mediator on a
+    station's page, per station above it."""
+    if not user.has_perm("disputes.view_dispute") or unit.kind == Unit.Kind.BEAT:
+        return {}
+    if unit.kind == Unit.Kind.STATION:
+        return {
+            "officer_workload": workload.officer_rows(user=user, unit=unit),
+            "mediator_workload": workload.mediator_rows(user=user, unit=unit),
+        }
+    return {"station_workload": workload.station_rows(user=user, unit=unit)}
 
 
 def _outline(unit: Unit) -> dict | None:
@@ -133,6 +201,7 @@ def unit_detail(request, pk):
         "counts": dispute_selectors.subtree_counts(user=request.user, unit=unit),
         "can_see_disputes": request.user.has_perm("disputes.view_dispute"),
         "outline": _outline(unit),
+        **_workload(request.user, unit),
     }
     return render(request, "policing/unit_detail.html", context)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from disputes import services as dispute_services
 from disputes.models import Source
 from notifications.models import Notification
-from notifications.services import notify, recipients_in_unit
+from notifications.services import notifications_settle, notify, recipients_in_unit
 from units.errors import TransitionError
 from units.models import Officer, Unit
 from units.selectors import require_in_scope
@@ -358,6 +358,7 @@ def patrol_cancel(*, actor: AbstractBaseUser, patrol: Patrol, note: str = "") ->
     if note.strip():
         locked.report = note.strip()
     locked.save(update_fields=["status", "report"])
+    notifications_settle(subject=locked, kinds=[Notification.Kind.PATROL_SHORT])
     patrol.refresh_from_db()
     return patrol
 
@@ -439,6 +440,8 @@ def _handled(locked: Tip, tip: Tip, *, actor, status: str, note: str) -> Tip:
     locked.status, locked.handled_by, locked.handled_at = status, actor, timezone.now()
     locked.handling_note = note.strip()
     locked.save()
+    # Handled once, for everybody it was sent to.
+    notifications_settle(subject=locked, kinds=[Notification.Kind.TIP_RECEIVED])
     tip.refresh_from_db()
     return tip
 

@@ -89,6 +89,15 @@ def data_lang(value) -> str:
     return ""
 
 
+@register.filter
+def data_text(value):
+    """The value wrapped in ``<span lang="zh-Hans">`` when ``data_lang`` says
+    so: for data inside a translated sentence (``blocktranslate``), where no
+    element of its own could carry the attribute."""
+    attribute = data_lang(value)
+    return format_html("<span{}>{}</span>", attribute, value) if attribute else value
+
+
 HIDDEN_FILTERS = {"ordering", "page", "o"}
 
 

@@ -34,6 +34,8 @@ PAGES = [
     "/volunteers/tips/", "first:/volunteers/tips/", "/volunteers/outreach/",
     "/volunteers/outreach/new/", "/volunteers/figures/", "/notifications/", "/reports/",
     "/reports/dashboard/", "first:/reports/", "/map/", "/no-such-page/",
+    # A unit page with its workload tables (linked from a supervisor's home).
+    "first:/",
 ]
 DETAIL = {
     "/disputes/": r"/disputes/\d+/",
@@ -42,6 +44,7 @@ DETAIL = {
     "/volunteers/patrols/": r"/volunteers/patrols/\d+/",
     "/volunteers/tips/": r"/volunteers/tips/\d+/",
     "/reports/": r"/reports/\d+/",
+    "/": r"/units/\d+/",
 }
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {

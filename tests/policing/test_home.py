@@ -128,7 +128,9 @@ def test_supervisor_sees_counts_per_station(world, client):
     assert set(rows) == {world.dongcheng, world.wuxing}
     assert (rows[world.dongcheng]["open"], rows[world.dongcheng]["overdue"], rows[world.dongcheng]["high_risk"]) == (2, 1, 1)
     assert (rows[world.wuxing]["open"], rows[world.wuxing]["overdue"], rows[world.wuxing]["high_risk"]) == (1, 0, 1)
-    assert response.context["branch_totals"] == {"open": 3, "overdue": 1, "high_risk": 2}
+    assert response.context["branch_totals"] == {
+        "open": 3, "overdue": 1, "high_risk": 2, "awaiting_verification": 1,
+    }
     assert high.status == Status.ASSESSED
 
 
