@@ -5,6 +5,8 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from units.masking import mask_text
+
 register = template.Library()
 
 
@@ -76,6 +78,13 @@ def error_count(context) -> int:
         total += len(formset.non_form_errors())
         total += sum(len(errors) for form_errors in formset.errors for errors in form_errors.values())
     return total
+
+
+@register.filter
+def masked(value) -> str:
+    """Free text with any ID or mobile number in it masked (``units.masking``):
+    ``{{ dispute.summary|masked|linebreaksbr }}``. The result is escaped as usual."""
+    return mask_text("" if value is None else str(value))
 
 
 @register.filter
