@@ -637,7 +637,15 @@ class AttachmentInputSerializer(serializers.Serializer):
 
 
 class RevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    """Why the data is needed: required and logged with the reveal, as on the page."""
+
+    reason = serializers.CharField(
+        max_length=200,
+        help_text=_(
+            "Why the data is needed, e.g. contacting the party, verifying identity, "
+            "issuing a document."
+        ),
+    )
 
 
 class MediatorInputSerializer(serializers.Serializer):

@@ -450,6 +450,16 @@ def test_reveal_shows_full_data_and_writes_access_log(world, dispute):
     )
 
 
+def test_reveal_needs_a_reason(world, dispute):
+    party = dispute.parties.get(role="applicant")
+    url = f"/api/disputes/{dispute.pk}/parties/{party.pk}/reveal/"
+    for body in ({}, {"reason": ""}, {"reason": "   "}):
+        r = api(world.officer).post(url, body, format="json")
+        assert r.status_code == 400 and "reason" in r.json(), body
+        assert FULL_ID not in r.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+
+
 def test_reveal_needs_permission(world, dispute):
     party = dispute.parties.first()
     r = api(world.supervisor).post(f"/api/disputes/{dispute.pk}/parties/{party.pk}/reveal/")
