@@ -70,6 +70,7 @@ SUBJECTS: dict[str, Subject] = {
     "enterprise": Subject(
         es.enterprise_get,
         ((em.EnterpriseVisit, "enterprise"), (em.EnterpriseRequest, "enterprise")),
+        child_texts={"visit": (em.EnterpriseVisit, "enterprise", ("notes",))},
     ),
     "enterprise-request": Subject(
         es.request_get, texts=("description", "resolution"), unit_path="enterprise.unit"

@@ -135,3 +135,25 @@ def test_history_reads_the_reveals_in_one_query(client, world, case, django_asse
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_visit_notes_of_an_enterprise_are_masked_and_revealed(client, world):
+    from enterprises.models import Enterprise, EnterpriseVisit
+
+    enterprise = Enterprise.objects.create(
+        name="盐城某机械厂", unit=world.dongcheng, credit_code="91320900MA1XXXXX00",
+        address="东城路1号", industry="manufacturing",
+    )
+    visit = EnterpriseVisit.objects.create(
+        enterprise=enterprise, visited_on="2026-03-02", kind=EnterpriseVisit.Kind.choices[0][0],
+        notes="联系人 13812345678",
+    )
+    login(client, world.officer)
+    page = client.get(enterprise.get_absolute_url()).content.decode()
+    assert "13812345678" not in page and "138****5678" in page
+    url = reverse("reveal_text", args=["enterprise", enterprise.pk, f"visit-{visit.pk}-notes"])
+    assert url in page
+    assert client.post(url, {"reason": "contact"}).status_code == 302
+    assert "13812345678" in client.get(url).content.decode()
+    access = PersonalDataAccess.objects.get()
+    assert (access.record_kind, access.record_id) == ("enterprise", enterprise.pk)
