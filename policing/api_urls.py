@@ -80,7 +80,7 @@ urlpatterns = [
     path("map/hotspots/", maps.map_hotspots, name="map-hotspots"),
     path("auth/logout/", revoke_token, name="api-token-revoke"),
     # A free-text field in full: reason required, logged (policing.reveal).
-    path("reveal/<slug:kind>/<id:id>/<slug:field>/", reveal.reveal_text_api, name="reveal-text"),
+    path("reveals/", reveal.reveal_text_api, name="reveal-text"),
     path("auth/logout-all/", revoke_all_tokens, name="api-token-revoke-all"),
     path("", include(router.urls)),
 ]

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -85,6 +85,18 @@ def reveal_text(request: HttpRequest, kind: str, pk: int, field: str) -> HttpRes
     })
 
 
+class RevealTextInputSerializer(RevealInputSerializer):
+    kind = serializers.ChoiceField(choices=list(SUBJECTS))
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    field = serializers.CharField(
+        max_length=60,
+        help_text=gettext_lazy(
+            "A text field of the record (summary, description, notes…) or of a case's "
+            "part (session-<id>-notes, follow_up-<id>-notes, referral-<id>-answer…)."
+        ),
+    )
+
+
 class RevealedTextSerializer(serializers.Serializer):
     field = serializers.CharField()
     text = serializers.CharField()
@@ -94,27 +106,18 @@ class RevealedTextSerializer(serializers.Serializer):
     summary=gettext_lazy(
         "Show a free-text field in full (a reason is required; the access is logged)"
     ),
-    description=gettext_lazy(
-        "kind: dispute, incident, tip, patrol, outreach, enterprise-request. field: a text "
-        "field of the record (summary, description, notes…) or of a case's part "
-        "(session-<id>-notes, follow_up-<id>-notes, referral-<id>-answer…)."
-    ),
-    parameters=[
-        OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(SUBJECTS)),
-        OpenApiParameter("id", int, OpenApiParameter.PATH),
-        OpenApiParameter("field", str, OpenApiParameter.PATH),
-    ],
-    request=RevealInputSerializer,
+    request=RevealTextInputSerializer,
     responses={200: RevealedTextSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
 )
 @api_view(["POST"])
-def reveal_text_api(request, kind: str, id: int, field: str):
-    target = RevealedText(request.user, kind, id, field)
+def reveal_text_api(request):
     has_perm_or_403(request.user, REVEAL_PERMISSION)
-    data = RevealInputSerializer(data=request.data)
+    data = RevealTextInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    target.log(actor=request.user, reason=data.validated_data["reason"], via="api")
-    return Response({"field": field, "text": target.text})
+    wanted = data.validated_data
+    target = RevealedText(request.user, wanted["kind"], wanted["id"], wanted["field"])
+    target.log(actor=request.user, reason=wanted["reason"], via="api")
+    return Response({"field": target.field, "text": target.text})
 
 
 # The API's gate (units.api_permissions.RolePermission): reading cases in scope;

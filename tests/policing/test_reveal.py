@@ -89,16 +89,19 @@ def test_reveal_of_text_needs_the_permission_and_the_scope(client, world, case):
 def test_the_api_shows_text_masked_and_reveals_it_with_a_reason(world, case):
     api = _api(world.officer)
     assert api.get(f"/api/disputes/{case.pk}/").json()["summary"] == MASKED
-    url = f"/api/reveal/dispute/{case.pk}/summary/"
-    refused = api.post(url, {}, format="json")
+    url = "/api/reveals/"
+    wanted = {"kind": "dispute", "id": case.pk, "field": "summary"}
+    refused = api.post(url, wanted, format="json")
     assert refused.status_code == 400 and "reason" in refused.json()
     assert not PersonalDataAccess.objects.exists()
-    response = api.post(url, {"reason": "核实身份"}, format="json")
+    response = api.post(url, {**wanted, "reason": "核实身份"}, format="json")
     assert response.status_code == 200 and response.json() == {"field": "summary", "text": SUMMARY}
     access = PersonalDataAccess.objects.get()
     assert (access.via, access.reason, access.field) == ("api", "核实身份", "summary")
-    assert _api(world.officer2).post(url, {"reason": "x"}, format="json").status_code == 404
-    assert _api(world.supervisor).post(url, {"reason": "x"}, format="json").status_code == 403
+    asked = {**wanted, "reason": "x"}
+    assert _api(world.officer2).post(url, asked, format="json").status_code == 404
+    assert _api(world.supervisor).post(url, asked, format="json").status_code == 403
+    assert api.post(url, {**asked, "field": "reference"}, format="json").status_code == 404
     assert PersonalDataAccess.objects.count() == 1
 
 
@@ -106,7 +109,9 @@ def test_history_lists_every_reveal_for_leads_and_supervisors(client, world, cas
     party = case.parties.get(name="张三")
     services.party_reveal(party=party, actor=world.officer, reason="Contacting the party")
     _api(world.officer).post(
-        f"/api/reveal/dispute/{case.pk}/summary/", {"reason": "核实身份"}, format="json"
+        "/api/reveals/",
+        {"kind": "dispute", "id": case.pk, "field": "summary", "reason": "核实身份"},
+        format="json",
     )
     url = reverse("history", args=["dispute", case.pk])
     for reader in (world.lead, world.supervisor):
