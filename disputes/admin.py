@@ -90,16 +90,20 @@ class DisputeEventAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ["accessed_at", "user", "party_name", "dispute_reference", "via", "reason"]
-    list_filter = ["via"]
+    list_display = [
+        "accessed_at", "user", "record_kind", "record_id", "field", "party_name",
+        "dispute_reference", "via", "reason",
+    ]
+    list_filter = ["via", "record_kind"]
     search_fields = ["user__username", "party__dispute__reference"]
     date_hierarchy = "accessed_at"
     list_select_related = ["user", "party__dispute"]
 
     @admin.display(description=_("party"))
     def party_name(self, access: PersonalDataAccess) -> str:
-        return access.party.name
+        # A free-text reveal names no party.
+        return access.party.name if access.party else "—"
 
     @admin.display(description=_("reference"))
     def dispute_reference(self, access: PersonalDataAccess) -> str:
-        return access.party.dispute.reference
+        return access.party.dispute.reference if access.party else "—"

@@ -331,10 +331,10 @@ class DisputeViewSet(viewsets.GenericViewSet):
         return self._created(s.AttachmentSerializer, attachment)
 
     @extend_schema(
-        summary=_("Show a party's ID number and phone in full (the access is logged)"),
+        summary=_("Show a party's ID number and phone in full (a reason is required; the access is logged)"),
         request=s.RevealInputSerializer,
         parameters=[OpenApiParameter("party_id", int, OpenApiParameter.PATH)],
-        responses={200: s.PartyRevealedSerializer, 403: ERRORS_403, 404: ERRORS_404},
+        responses={200: s.PartyRevealedSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
     )
     @action(
         detail=True,

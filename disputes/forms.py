@@ -375,11 +375,11 @@ class RevealReasonForm(StyledForm):
     """Why personal data is shown in full: asked before every reveal, logged."""
 
     REASONS = [
-        ("agreement", _("Issuing the mediation agreement")),
-        ("court", _("Application to the court")),
-        ("party_request", _("At the party's request")),
         ("contact", _("Contacting the party")),
-        ("other", _("Other")),
+        ("verify", _("Verifying identity")),
+        ("agreement", _("Issuing a document (agreement, notice)")),
+        ("court", _("Application to the court")),
+        ("other", _("Other (say why)")),
     ]
     reason = forms.ChoiceField(label=_("Why"), choices=[("", "---------"), *REASONS])
     detail = forms.CharField(

@@ -284,10 +284,25 @@ class Party(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Who saw which party's personal data in full, and when. Append-only."""
+    """Who saw which personal data in full, when and why. Append-only.
+
+    The one log of every reveal (issue 11): a party's ID number and phone
+    (``field`` "party", ``party`` set), or a free-text field of any record in
+    which an ID or mobile number was typed (``field`` names it). ``record_kind``
+    and ``record_id`` name the record whose History page lists the reveal (the
+    kinds of ``policing.history.SUBJECTS``: a party's reveal belongs to its
+    dispute).
+    """
+
+    PARTY = "party"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="accesses")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="accesses", null=True, blank=True
+    )
+    record_kind = models.CharField(_("record"), max_length=30, default="dispute")
+    record_id = models.PositiveBigIntegerField(null=True)
+    field = models.CharField(_("field"), max_length=60, default=PARTY)
     accessed_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     via = models.CharField(max_length=10, default="web")
@@ -296,9 +311,12 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         ordering = ["-accessed_at"]
+        indexes = [
+            models.Index(fields=["record_kind", "record_id"], name="personal_access_record_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.party_id} {self.accessed_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} → {self.record_kind} #{self.record_id} {self.field} {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
 class MediationSession(models.Model):

@@ -42,7 +42,12 @@ from units.selectors import (
     stations_in_scope,
     unit_list,
 )
-from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users
+from units.serializers import (
+    MaskedTextMixin,
+    UnitRefSerializer,
+    UserRefSerializer,
+    officer_users,
+)
 from units.validators import (
     mask_phone,
     normalise_id_number,
@@ -90,11 +95,12 @@ def _units(user, context):
 # ---------------------------------------------------------------- output
 
 
-class DisputeRefSerializer(serializers.ModelSerializer):
+class DisputeRefSerializer(MaskedTextMixin, serializers.ModelSerializer):
     class Meta:
         model = Dispute
         fields = ["id", "reference", "title", "status"]
         read_only_fields = fields
+        masked_text_fields = ["title"]
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -132,7 +138,7 @@ class MediatorRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(MaskedTextMixin, serializers.ModelSerializer):
     mediators = MediatorRefSerializer(many=True, read_only=True)
     officers = UserRefSerializer(many=True, read_only=True)
     parties_present = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -165,7 +171,7 @@ class JudicialConfirmationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(MaskedTextMixin, serializers.ModelSerializer):
     performance_display = serializers.CharField(
         source="get_performance_display", read_only=True
     )
@@ -189,7 +195,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return JudicialConfirmationSerializer(confirmation, context=self.context).data
 
 
-class FollowUpSerializer(BlankChoicesMixin, serializers.ModelSerializer):
+class FollowUpSerializer(MaskedTextMixin, BlankChoicesMixin, serializers.ModelSerializer):
     officer = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -207,7 +213,7 @@ class FollowUpSerializer(BlankChoicesMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(MaskedTextMixin, serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = [
@@ -247,7 +253,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class EventSerializer(BlankChoicesMixin, serializers.ModelSerializer):
+class EventSerializer(MaskedTextMixin, BlankChoicesMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = UserRefSerializer(read_only=True)
     from_unit = UnitRefSerializer(read_only=True, allow_null=True)
@@ -298,7 +304,7 @@ class IncidentRefSerializer(serializers.Serializer):
         return mask_phone(incident.caller_phone)
 
 
-class DisputeListSerializer(BlankChoicesMixin, serializers.ModelSerializer):
+class DisputeListSerializer(MaskedTextMixin, BlankChoicesMixin, serializers.ModelSerializer):
     """One row of the list: only the dispute's own columns and the relations
     dispute_list already joins, so the list costs the same at any length."""
 
@@ -340,6 +346,7 @@ class DisputeListSerializer(BlankChoicesMixin, serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+        masked_text_fields = ["title", "place"]
 
     def get_is_overdue(self, dispute: Dispute) -> bool:
         return dispute.is_overdue()
@@ -630,7 +637,15 @@ class AttachmentInputSerializer(serializers.Serializer):
 
 
 class RevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    """Why the data is needed: required and logged with the reveal, as on the page."""
+
+    reason = serializers.CharField(
+        max_length=200,
+        help_text=_(
+            "Why the data is needed, e.g. contacting the party, verifying identity, "
+            "issuing a document."
+        ),
+    )
 
 
 class MediatorInputSerializer(serializers.Serializer):

@@ -829,12 +829,40 @@ def attachment_add(*, dispute: Dispute, actor: AbstractBaseUser, kind: str, uplo
     return attachment
 
 
-def party_reveal(*, party: Party, actor: AbstractBaseUser, via: str = "web", reason: str = "") -> Party:
-    """Allow ``actor`` to see a party's data in full, and log that they did."""
-    require_in_scope(actor, party.dispute.unit)
+def personal_data_reveal(
+    *,
+    actor: AbstractBaseUser,
+    unit,
+    record_kind: str,
+    record_id: int,
+    field: str,
+    reason: str,
+    via: str = "web",
+    party: Party | None = None,
+) -> PersonalDataAccess:
+    """The one reveal: check scope and permission, require a reason, log it.
+
+    Every way of showing personal data in full (a party on the case page, the
+    printed agreement, the API, a free-text field of any record) goes through
+    here, so the log and the History page list them all.
+    """
+    require_in_scope(actor, unit)
     if not actor.has_perm("disputes.reveal_personal_data"):
         raise PermissionDenied(_("You are not allowed to see personal data in full."))
-    PersonalDataAccess.objects.create(user=actor, party=party, via=via, reason=reason)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the data is needed.")})
+    return PersonalDataAccess.objects.create(
+        user=actor, party=party, record_kind=record_kind, record_id=record_id,
+        field=field, via=via, reason=reason.strip()[:200],
+    )
+
+
+def party_reveal(*, party: Party, actor: AbstractBaseUser, reason: str, via: str = "web") -> Party:
+    """Allow ``actor`` to see a party's ID number and phone in full, and log that they did."""
+    personal_data_reveal(
+        actor=actor, unit=party.dispute.unit, record_kind="dispute", record_id=party.dispute_id,
+        field=PersonalDataAccess.PARTY, party=party, reason=reason, via=via,
+    )
     return party
 
 

@@ -45,7 +45,7 @@ from disputes.models import (
     Status,
 )
 from disputes.workflow import Action, allowed_actions, required_permission
-from units import formtokens
+from units import formtokens, reveals
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.pagination import CappedPaginator
@@ -201,8 +201,10 @@ def dispute_create(request):
 FORWARD_ACTIONS = (Action.ASSESS, Action.DISPATCH, Action.RESOLVE, Action.VERIFY)
 
 
-def _render_detail(request, dispute, *, revealed=None, attachment_form=None, status=200):
+def _render_detail(request, dispute, *, attachment_form=None, status=200):
     user = request.user
+    # Parties revealed by the POST that redirected here: shown in full this once.
+    revealed = {p.pk for p in dispute.parties.all() if reveals.take(request, _party_grant(p))}
     actions = [(a, Action(a).label) for a in allowed_actions(dispute, user)]
     return render(request, "disputes/detail.html", {
         "nav": "disputes",
@@ -235,21 +237,32 @@ def dispute_detail(request, pk):
     return _render_detail(request, dispute)
 
 
+def _party_grant(party) -> str:
+    return f"party:{party.pk}"
+
+
 @never_cache
 @login_required
 @view_required
-@require_POST
 def party_reveal(request, pk, party_pk):
-    """Show one party's data in full, in this response only, and log it.
-
-    The data never goes into a URL or a redirect: the page is rendered here.
-    """
+    """Show one party's ID number and phone in full: the reason is asked (GET),
+    the reveal logged (POST), then the case page shows them once (PRG: a
+    refresh logs nothing and shows them masked again). The data never goes into
+    a URL: a short-lived grant in the session (``units.reveals``) carries it."""
     dispute = selectors.dispute_detail(user=request.user, pk=pk)
     party = next((p for p in dispute.parties.all() if p.pk == party_pk), None)
     if party is None:
         raise Http404
-    services.party_reveal(party=party, actor=request.user, via="web")
-    return _render_detail(request, dispute, revealed=party)
+    if not request.user.has_perm("disputes.reveal_personal_data"):
+        raise PermissionDenied
+    form = RevealReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.party_reveal(party=party, actor=request.user, reason=form.logged_reason())
+        reveals.grant(request, _party_grant(party))
+        return redirect(f"{dispute.get_absolute_url()}#party-{party.pk}")
+    return render(request, "disputes/reveal.html", {
+        "nav": "disputes", "dispute": dispute, "party": party, "form": form,
+    })
 
 
 # Actions (transitions) -------------------------------------------------------------
@@ -525,21 +538,23 @@ def attachment_download(request, pk, attachment_pk):
 @view_required
 def agreement_print(request, pk, agreement_pk):
     """The 协议书 ready to print. Its parties' ID numbers and phones show
-    masked; printing them in full is a reveal: a reason is asked (POST) and
-    each party's access is logged, and the full page is this response only."""
+    masked; printing them in full is a reveal like any other: a reason is asked
+    (POST), each party's access is logged, and the redirected page shows them
+    in full once (``units.reveals``)."""
     dispute = selectors.dispute_detail(user=request.user, pk=pk)
     agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
-    form = RevealReasonForm(request.POST or None)
-    revealed = False
+    form = RevealReasonForm(request.POST if request.method == "POST" else None)
+    grant_key = f"agreement:{agreement.pk}"
     if request.method == "POST" and form.is_valid():
         reason = form.logged_reason()
         for party in dispute.parties.all():
             services.party_reveal(party=party, actor=request.user, via="print", reason=reason)
-        revealed = True
+        reveals.grant(request, grant_key)
+        return redirect("disputes:agreement_print", dispute.pk, agreement.pk)
     return render(request, "disputes/agreement_print.html", {
         "nav": "disputes", "dispute": dispute, "agreement": agreement,
         "participants": selectors.agreement_participants(dispute=dispute),
-        "form": form, "revealed": revealed,
+        "form": form, "revealed": request.method == "GET" and reveals.take(request, grant_key),
         "can_reveal": request.user.has_perm("disputes.reveal_personal_data"),
     })
 

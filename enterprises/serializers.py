@@ -17,7 +17,12 @@ from units.api_support import (
 )
 from units.models import Unit
 from units.selectors import unit_list
-from units.serializers import UnitRefSerializer, UserRefSerializer, officer_users
+from units.serializers import (
+    MaskedTextMixin,
+    UnitRefSerializer,
+    UserRefSerializer,
+    officer_users,
+)
 from units.validators import (
     normalise_credit_code,
     normalise_phone,
@@ -87,7 +92,7 @@ class EnterpriseRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnterpriseRequestSerializer(serializers.ModelSerializer):
+class EnterpriseRequestSerializer(MaskedTextMixin, serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -105,7 +110,7 @@ class EnterpriseRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnterpriseVisitSerializer(serializers.ModelSerializer):
+class EnterpriseVisitSerializer(MaskedTextMixin, serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
     officers = UserRefSerializer(many=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)

@@ -15,6 +15,7 @@ from incidents.models import Incident
 from units.api_support import ScopedPrimaryKeyRelatedField
 from units.models import Unit
 from units.serializers import (
+    MaskedTextMixin,
     UnitRefSerializer,
     UserRefSerializer,
     officer_users,
@@ -27,7 +28,7 @@ from units.validators import (
 )
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(MaskedTextMixin, serializers.ModelSerializer):
     """A 110 call; the caller's phone only ever masked."""
 
     caller_phone_masked = serializers.SerializerMethodField()

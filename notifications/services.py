@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.models import Notification
+from units.masking import mask_text
 from units.models import Officer, Unit
 
 
@@ -54,7 +55,8 @@ def notify(
     key: str,
     label: str = "",
 ) -> None:
-    """Notify each recipient once per ``key``.
+    """Notify each recipient once per ``key``. The label is stored with any ID or
+    mobile number in it masked (``units.masking``), for the bell, list and API.
 
     ``unit`` is the unit the record belongs to: recipients whose own unit does
     not contain it are skipped (superusers see everything). Called inside the
@@ -70,7 +72,7 @@ def notify(
         [
             Notification(
                 recipient=user, kind=kind, content_type=content_type, object_id=subject.pk,
-                label=(label or str(subject))[:250], url=subject.get_absolute_url(), key=key[:120],
+                label=mask_text(label or str(subject))[:250], url=subject.get_absolute_url(), key=key[:120],
             )
             for user in _in_scope(users, unit)
         ],

@@ -11,7 +11,7 @@ from enterprises.api import (
 )
 from incidents.api import DisputeViewSet, IncidentViewSet
 from notifications.api import NotificationViewSet
-from policing import maps
+from policing import maps, reveal
 from reports.api import ReportViewSet
 from units.api import UnitViewSet
 from units.views import obtain_token, revoke_all_tokens, revoke_token
@@ -79,6 +79,8 @@ urlpatterns = [
     path("map/points/", maps.map_points, name="map-points"),
     path("map/hotspots/", maps.map_hotspots, name="map-hotspots"),
     path("auth/logout/", revoke_token, name="api-token-revoke"),
+    # A free-text field in full: reason required, logged (policing.reveal).
+    path("reveals/", reveal.reveal_text_api, name="reveal-text"),
     path("auth/logout-all/", revoke_all_tokens, name="api-token-revoke-all"),
     path("", include(router.urls)),
 ]

@@ -87,6 +87,39 @@ class SecondFactorMiddleware:
         return redirect(f"{reverse(name)}?{query}")
 
 
+class PasswordChangeMiddleware:
+    """Sends a user whom an administrator obliged to change their password to
+    the password page before any other page (the API answers 403 in JSON),
+    until they changed it. Decided at login (``units.accounts``): no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and accounts.session_must_change_password(request)
+            and request.path not in self._open_paths()
+        ):
+            if _is_api(request):
+                return JsonResponse(
+                    {"detail": accounts.password_change_message(), "code": "password_change_required"},
+                    status=403,
+                )
+            return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _open_paths() -> set[str]:
+        return {
+            reverse("accounts:password_change"),
+            reverse("logout"),
+            reverse("set_language"),
+            reverse("accounts:otp_verify"),
+            reverse("accounts:otp_enrol"),
+        }
+
+
 class NoStoreMiddleware:
     """Nothing the app itself answers may be kept by a browser or proxy cache:
     pages and API responses carry personal data, and a shared police computer

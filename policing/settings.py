@@ -123,6 +123,8 @@ MIDDLEWARE = [
     # Ends disabled users' and expired sessions before anything else sees them.
     "policing.middleware.SessionLifetimeMiddleware",
     "policing.middleware.SecondFactorMiddleware",
+    # A password change an administrator required comes before any other page.
+    "policing.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

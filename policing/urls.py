@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policing import history, maps, views
+from policing import history, maps, reveal, views
 
 # Swagger UI (served from drf-spectacular-sidecar, no CDN) sets inline styles and
 # data: images; only this page relaxes the style policy, scripts stay 'self'.
@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("units.urls")),
     path("history/<slug:kind>/<int:pk>/", history.history_page, name="history"),
+    path("reveal/<slug:kind>/<int:pk>/<slug:field>/", reveal.reveal_text, name="reveal_text"),
     path("map/", maps.map_page, name="map"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policing.page_urls")),

@@ -27,6 +27,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
         "dispute-change-track",
     ),
     "disputes:reveal_party": ("dispute-party-reveal",),
+    "reveal_text": ("reveal-text",),
     "disputes:session_create": ("dispute-sessions",),
     "disputes:follow_up_create": ("dispute-follow-ups",),
     "disputes:referral_create": ("dispute-referrals",),

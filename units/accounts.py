@@ -9,6 +9,11 @@
 - A disabled user (``is_active=False``) loses their API tokens at once, and their
   next web request ends their session.
 - Too many failed logins (django-axes) answer 429 with a translated message.
+- An administrator can require a user to change their password at the next
+  sign-in (``Officer.must_change_password``): decided at login and kept in the
+  session like the second factor, the user then reaches only the password page
+  (the API answers 403) until they change it; their API tokens end when the
+  requirement is set, and no new one is issued until then.
 """
 
 import time
@@ -25,11 +30,13 @@ from django_otp import user_has_device
 from knox.models import AuthToken
 
 from units.conf import fengqiao
+from units.models import Officer
 from units.selectors import user_officer
 
 LOGIN_AT = "fq_login_at"
 SEEN_AT = "fq_seen_at"
 NEEDS_OTP = "fq_needs_otp"
+MUST_CHANGE_PASSWORD = "fq_must_change_password"
 ADMIN_ROLE = "admin"
 
 
@@ -61,6 +68,40 @@ def stamp_session(request: HttpRequest, user: AbstractBaseUser) -> None:
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     request.session[NEEDS_OTP] = needs_second_factor(user)
+    request.session[MUST_CHANGE_PASSWORD] = must_change_password(user)
+
+
+def must_change_password(user: AbstractBaseUser) -> bool:
+    officer = user_officer(user)
+    return officer is not None and officer.must_change_password
+
+
+def session_must_change_password(request: HttpRequest) -> bool:
+    """Read at no cost: the decision stored in the session at login."""
+    return bool(request.session.get(MUST_CHANGE_PASSWORD))
+
+
+def password_change_message() -> str:
+    return _("An administrator asked you to change your password: change it on the web first.")
+
+
+@transaction.atomic
+def require_password_change(*, users) -> int:
+    """Oblige ``users`` to change their password at their next sign-in; their
+    API tokens end now. How many users (with a place in the bureau) were marked."""
+    officers = Officer.objects.filter(user__in=users)
+    marked = officers.update(must_change_password=True)
+    AuthToken.objects.filter(user__officer__in=officers).delete()
+    return marked
+
+
+def password_changed(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """After the user chose a new password: the requirement is met."""
+    Officer.objects.filter(user=user, must_change_password=True).update(
+        must_change_password=False
+    )
+    request.session[MUST_CHANGE_PASSWORD] = False
+    tokens_revoke(user=user)
 
 
 def session_expired(request: HttpRequest, *, now: float | None = None) -> bool:
@@ -105,6 +146,12 @@ def tokens_revoke(*, user: AbstractBaseUser) -> int:
     return deleted
 
 
+def _officer_saved(sender, instance, **kwargs) -> None:
+    # The admin's forms save officers directly: a required change ends the tokens.
+    if instance.must_change_password:
+        AuthToken.objects.filter(user_id=instance.user_id).delete()
+
+
 def _device_saved(sender, instance, **kwargs) -> None:
     # Enrolling a second factor ends the tokens issued with the password alone.
     if instance.confirmed:
@@ -126,6 +173,7 @@ def connect_signals() -> None:
 
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="fq_user_disabled")
     post_save.connect(_device_saved, sender=TOTPDevice, dispatch_uid="fq_device_enrolled")
+    post_save.connect(_officer_saved, sender=Officer, dispatch_uid="fq_officer_must_change")
     user_logged_in.connect(_user_logged_in, dispatch_uid="fq_stamp_session")
 
 

@@ -9,6 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from units import accounts
 
 from units.models import Officer, Unit
 from units.services import check_boundary
@@ -48,10 +51,28 @@ class UnitAdmin(admin.ModelAdmin):
         return f"{'— ' * unit.depth}{unit.name}"
 
 
+@admin.action(description=_("Require a password change at the next sign-in"))
+def require_password_change(modeladmin, request, queryset) -> None:
+    users = queryset if queryset.model is User else User.objects.filter(officer__in=queryset)
+    marked = accounts.require_password_change(users=users)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d user must change their password at the next sign-in.",
+            "%(count)d users must change their password at the next sign-in.",
+            marked,
+        ) % {"count": marked},
+    )
+
+
+User = get_user_model()
+
+
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "user", "unit", "role", "badge_number"]
-    list_filter = ["role", "unit__kind"]
+    list_display = ["display_name", "user", "unit", "role", "badge_number", "must_change_password"]
+    list_filter = ["role", "unit__kind", "must_change_password"]
+    actions = [require_password_change]
     search_fields = ["user__username", "user__first_name", "user__last_name", "badge_number"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
@@ -64,7 +85,6 @@ class OfficerInline(admin.StackedInline):
     verbose_name_plural = _("place in the bureau")
 
 
-User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 
@@ -72,6 +92,7 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [OfficerInline]
+    actions = [require_password_change]
     list_display = [
         "username", "first_name", "last_name", "officer_unit", "officer_role", "is_active",
     ]

@@ -46,6 +46,7 @@ ERROR_CODES = [
     "authentication_failed",
     "permission_denied",
     "otp_required",
+    "password_change_required",
     "not_found",
     "method_not_allowed",
     "not_acceptable",

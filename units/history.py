@@ -23,7 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext as _
 
-from units.logmask import mask_text
+from units.masking import mask_text
 from units.validators import mask_id_number, mask_phone
 
 # Fields never shown in a diff: bookkeeping of the history itself or derived data.

@@ -8,36 +8,11 @@ a handler, for configurations that build records elsewhere.
 """
 
 import logging
-import re
 
 from django.views.debug import SafeExceptionReporterFilter
 
-from units.validators import mask_id_number, mask_phone
-
-# 18-character resident ID numbers and 11-digit mainland mobile numbers standing
-# alone (not part of a longer run of digits such as a timestamp).
-_ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-# A mobile number as people and URLs write it: with a +86 / 86 / 0086 prefix
-# (also URL-encoded, %2B86), and with spaces, dashes or %20 between the
-# groups (138 1234 5678, 138-1234-5678).
-_SEP = r"(?:[ \-]|%20)?"
-_MOBILE_RE = re.compile(
-    # Not inside a longer run of digits, but right after "%20" or "%3A" is fine.
-    r"(?:(?<=%[0-9A-Fa-f]{2})|(?<![\d%]))(?:(?:\+|%2[Bb]|00)?86" + _SEP + r")?"
-    r"(1[3-9]\d)" + _SEP + r"(\d{4})" + _SEP + r"(\d{4})(?!\d)"
-)
-
-
-def _mask_mobile(match: re.Match) -> str:
-    return mask_phone("".join(match.groups()))
-
-
-def mask_text(text: str) -> str:
-    """``text`` with every ID number and mobile number masked as on the pages."""
-    if not text:
-        return text
-    text = _ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
-    return _MOBILE_RE.sub(_mask_mobile, text)
+# The one masking of free text; other code (history, exports) imports it from here too.
+from units.masking import mask_text  # noqa: F401  (re-exported)
 
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:

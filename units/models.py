@@ -107,6 +107,11 @@ class Officer(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    # Set by an administrator (admin form or action): at their next sign-in the
+    # user must choose a new password before anything else (units.accounts).
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,8 +2,10 @@
 app's serializers use."""
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from rest_framework import serializers
 
+from units.masking import mask_text
 from units.models import Unit
 from units.selectors import officers_in_scope, unit_list
 
@@ -42,3 +44,28 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "kind_display", "parent", "depth"]
         read_only_fields = fields
 
+
+
+class MaskedTextField(serializers.CharField):
+    """Free text as the API shows it: any ID or mobile number in it masked
+    (``units.masking``); the full text only through a logged reveal. Input is
+    read as an ordinary CharField."""
+
+    def to_representation(self, value) -> str:
+        return mask_text(super().to_representation(value))
+
+
+class MaskedTextMixin:
+    """For ModelSerializers that show records: every model TextField, and the
+    CharFields named in ``Meta.masked_text_fields`` (titles, labels), come out
+    masked. One line per serializer instead of a field per text."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        masked = getattr(self.Meta, "masked_text_fields", ())
+        if not model_field.choices and (
+            isinstance(model_field, models.TextField) or field_name in masked
+        ):
+            field_class = MaskedTextField
+            kwargs.pop("model_field", None)
+        return field_class, kwargs

@@ -123,10 +123,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        accounts.tokens_revoke(user=user)
+        accounts.password_changed(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {
+        "form": form, "required": accounts.session_must_change_password(request),
+    })
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -167,6 +169,7 @@ class TokenSerializer(serializers.Serializer):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(FieldErrorsSerializer, description=gettext_lazy("Wrong username, password or code.")),
+            403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("An administrator asked this user to change their password on the web first.")),
             429: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Too many failed sign-ins: locked for a while.")),
         },
     )
@@ -190,6 +193,9 @@ class ObtainTokenView(APIView):
                 return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         user = serializer.validated_data["user"]
+        if accounts.must_change_password(user):
+            body = {"detail": accounts.password_change_message(), "code": "password_change_required"}
+            return Response(body, status=status.HTTP_403_FORBIDDEN)
         prefix = VERIFIED_PREFIX if accounts.needs_second_factor(user) else ""
         instance, token = AuthToken.objects.create(user=user, prefix=prefix)
         return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)

@@ -14,7 +14,7 @@ from disputes.serializers import DisputeRefSerializer, PartyInputSerializer
 from units.api_support import ScopedPrimaryKeyRelatedField
 from units.models import Unit
 from units.selectors import unit_list
-from units.serializers import UnitRefSerializer, UserRefSerializer
+from units.serializers import MaskedTextMixin, UnitRefSerializer, UserRefSerializer
 from volunteers import selectors
 from volunteers.forms import coordinator_choices
 from volunteers.models import (
@@ -139,7 +139,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PatrolSerializer(serializers.ModelSerializer):
+class PatrolSerializer(MaskedTextMixin, serializers.ModelSerializer):
     alliance = AllianceRefSerializer(read_only=True)
     unit = UnitRefSerializer(read_only=True)
     beat = UnitRefSerializer(read_only=True, allow_null=True)
@@ -190,7 +190,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TipSerializer(serializers.ModelSerializer):
+class TipSerializer(MaskedTextMixin, serializers.ModelSerializer):
     alliance = AllianceRefSerializer(read_only=True)
     volunteer = VolunteerRefSerializer(read_only=True, allow_null=True)
     unit = UnitRefSerializer(read_only=True)
@@ -235,7 +235,7 @@ class TipConvertSerializer(serializers.Serializer):
         return value
 
 
-class OutreachSerializer(serializers.ModelSerializer):
+class OutreachSerializer(MaskedTextMixin, serializers.ModelSerializer):
     alliance = AllianceRefSerializer(read_only=True)
     volunteer_count = serializers.IntegerField(read_only=True)
     theme_display = serializers.CharField(source="get_theme_display", read_only=True)

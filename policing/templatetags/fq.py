@@ -1,9 +1,13 @@
 """Small template helpers shared by every page."""
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from units.masking import has_personal_data, mask_text
 
 register = template.Library()
 
@@ -76,6 +80,32 @@ def error_count(context) -> int:
         total += len(formset.non_form_errors())
         total += sum(len(errors) for form_errors in formset.errors for errors in form_errors.values())
     return total
+
+
+@register.filter
+def masked(value) -> str:
+    """Free text with any ID or mobile number in it masked (``units.masking``):
+    ``{{ dispute.summary|masked|linebreaksbr }}``. The result is escaped as usual."""
+    return mask_text("" if value is None else str(value))
+
+
+@register.simple_tag(takes_context=True)
+def reveal_link(context, kind: str, record, field: str, text, child=None) -> str:
+    """"Show in full" after free text in which a number was masked, for users
+    who may reveal it (the logged reveal of ``policing.reveal``). A child
+    record's text names its kind and field, ``"session-notes"``, and ``child``."""
+    request = context.get("request")
+    if request is None or not has_personal_data(text or ""):
+        return ""
+    if not request.user.has_perm("disputes.reveal_personal_data"):
+        return ""
+    if child is not None:
+        prefix, _sep, attr = field.partition("-")
+        field = f"{prefix}-{child.pk}-{attr}"
+    url = reverse("reveal_text", args=[kind, record.pk, field])
+    return format_html(
+        '<a class="small d-print-none text-nowrap" href="{}">{}</a>', url, gettext("Show in full")
+    )
 
 
 @register.filter

@@ -213,9 +213,10 @@ PAGES: dict[str, tuple[str | None, str | None]] = {
     "volunteers:figures": ("volunteers.view_alliance", None),
 }
 # Not role pages: sign-in, the second factor, language, admin, API, history
-# (its own test: leads and supervisors), attachments and reveals (their own tests).
+# (its own test: leads and supervisors), attachments and reveals (their own tests:
+# tests/policing/test_reveal.py).
 NOT_ROLE_PAGES = re.compile(
-    r"^(login|logout|set_language|accounts:|admin:|api-|schema|history$|"
+    r"^(login|logout|set_language|accounts:|admin:|api-|schema|history$|reveal_text$|"
     r"disputes:(reveal_party|referral_answer|attachment|agreement_print|action|"
     r"agreement_performance|agreement_confirmation|agreement_confirmation_decision)$|"
     r"reports:records$|volunteers:(membership_remove|patrol_attendance|tip_handle)$)"

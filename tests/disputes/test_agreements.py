@@ -327,11 +327,17 @@ def test_printed_agreement_names_who_mediated_and_masks_until_a_reason_is_given(
     assert refused.context["form"].errors["detail"]
     assert not PersonalDataAccess.objects.exists()
 
-    page = client.post(url, {"reason": "agreement"}).content.decode()
+    response = client.post(url, {"reason": "agreement"})
+    assert response.status_code == 302 and response["Location"] == url  # POST, then redirect
+    page = client.get(url).content.decode()
     assert "320902199001011236" in page and "13851234567" in page
     accesses = PersonalDataAccess.objects.filter(via="print", user=world.officer)
     assert accesses.count() == agreement.dispute.parties.count()
     assert all(a.reason for a in accesses)
+    # A reload shows them masked again and logs nothing more.
+    page = client.get(url).content.decode()
+    assert "320902199001011236" not in page
+    assert PersonalDataAccess.objects.count() == agreement.dispute.parties.count()
 
 
 def test_supervisor_cannot_print_in_full(client, world):

@@ -450,6 +450,16 @@ def test_reveal_shows_full_data_and_writes_access_log(world, dispute):
     )
 
 
+def test_reveal_needs_a_reason(world, dispute):
+    party = dispute.parties.get(role="applicant")
+    url = f"/api/disputes/{dispute.pk}/parties/{party.pk}/reveal/"
+    for body in ({}, {"reason": ""}, {"reason": "   "}):
+        r = api(world.officer).post(url, body, format="json")
+        assert r.status_code == 400 and "reason" in r.json(), body
+        assert FULL_ID not in r.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+
+
 def test_reveal_needs_permission(world, dispute):
     party = dispute.parties.first()
     r = api(world.supervisor).post(f"/api/disputes/{dispute.pk}/parties/{party.pk}/reveal/")
@@ -523,9 +533,11 @@ def test_officer_of_other_station_gets_404_on_every_endpoint(world, dispute):
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:
+        # Each endpoint's own kind of body: an upload is multipart.
+        kind = "multipart" if url.endswith("/attachments/") else "json"
         assert (
             client.post(
-                url, {"note": "x", "risk_level": "low", "track": "joint"}, format="json"
+                url, {"note": "x", "risk_level": "low", "track": "joint"}, format=kind
             ).status_code
             == 404
         ), url
@@ -538,7 +550,10 @@ def test_officer_of_another_sub_bureau_gets_404_too(world, dispute):
     gets, posts = _every_endpoint(dispute)
     client = api(world.outsider)
     assert all(client.get(url).status_code == 404 for url in gets)
-    assert all(client.post(url, {}, format="json").status_code == 404 for url in posts)
+    assert all(
+        client.post(url, {}, format="multipart" if url.endswith("/attachments/") else "json").status_code == 404
+        for url in posts
+    )
 
 
 def test_list_never_returns_another_units_disputes(world, dispute):

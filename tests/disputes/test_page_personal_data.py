@@ -23,29 +23,49 @@ def test_list_and_detail_never_show_full_id_or_phone(client, world, dispute):
     assert not PersonalDataAccess.objects.exists()
 
 
-def test_reveal_shows_one_party_in_full_and_logs_it(client, world, dispute):
+def test_reveal_asks_a_reason_then_shows_one_party_in_full_once_and_logs_it(client, world, dispute):
     party = dispute.parties.get(name="张三")
     login(client, world.officer)
-    response = client.post(reverse("disputes:reveal_party", args=[dispute.pk, party.pk]))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert FULL_ID in html and FULL_PHONE in html
-    # Only the chosen party is shown in full.
-    assert OTHER_PHONE not in html
-    assert "no-store" in response["Cache-Control"]
-    access = PersonalDataAccess.objects.get()
-    assert (access.user, access.party, access.via) == (world.officer, party, "web")
-    # The next plain view is masked again.
-    html = client.get(dispute.get_absolute_url()).content.decode()
-    assert FULL_ID not in html
-
-
-def test_reveal_by_get_is_refused(client, world, dispute):
-    party = dispute.parties.first()
-    login(client, world.officer)
-    response = client.get(reverse("disputes:reveal_party", args=[dispute.pk, party.pk]))
-    assert response.status_code == 405
+    url = reverse("disputes:reveal_party", args=[dispute.pk, party.pk])
+    # The case page links to the reason form; the form itself shows nothing in full.
+    assert url in client.get(dispute.get_absolute_url()).content.decode()
+    form = client.get(url)
+    assert form.status_code == 200 and FULL_ID not in form.content.decode()
+    assert "Contacting the party" in form.content.decode()
+    # No reason, or "Other" without saying why: refused with a field error, nothing logged.
+    assert client.post(url, {}).context["form"].errors["reason"]
+    assert client.post(url, {"reason": "other"}).context["form"].errors["detail"]
     assert not PersonalDataAccess.objects.exists()
+
+    response = client.post(url, {"reason": "other", "detail": "法院来函核对"})
+    # POST, then redirect: the data is not in the URL.
+    assert response.status_code == 302
+    assert response["Location"] == f"{dispute.get_absolute_url()}#party-{party.pk}"
+    assert FULL_ID not in response["Location"] and FULL_PHONE not in response["Location"]
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.party, access.via, access.field) == (world.officer, party, "web", "party")
+    assert (access.record_kind, access.record_id) == ("dispute", dispute.pk)
+    assert access.reason == "Other (say why): 法院来函核对"
+
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert FULL_ID in html and FULL_PHONE in html
+    assert OTHER_PHONE not in html  # only the chosen party
+    assert "no-store" in page["Cache-Control"]
+    # A refresh shows it masked again and logs nothing more.
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert FULL_ID not in html and FULL_PHONE not in html
+    assert PersonalDataAccess.objects.count() == 1
+
+
+def test_a_grant_is_for_its_own_session_only(client, world, dispute):
+    from django.test import Client
+
+    party = dispute.parties.get(name="张三")
+    login(client, world.officer)
+    client.post(reverse("disputes:reveal_party", args=[dispute.pk, party.pk]), {"reason": "contact"})
+    other_browser = login(Client(HTTP_ACCEPT_LANGUAGE="en"), world.officer)
+    assert FULL_ID not in other_browser.get(dispute.get_absolute_url()).content.decode()
 
 
 def test_user_without_reveal_permission_gets_403_and_no_button(client, world, dispute):
@@ -53,7 +73,8 @@ def test_user_without_reveal_permission_gets_403_and_no_button(client, world, di
     login(client, world.supervisor)
     url = reverse("disputes:reveal_party", args=[dispute.pk, party.pk])
     assert url not in client.get(dispute.get_absolute_url()).content.decode()
-    response = client.post(url)
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"reason": "contact"})
     assert response.status_code == 403
     assert FULL_ID not in response.content.decode()
     assert not PersonalDataAccess.objects.exists()
@@ -65,8 +86,9 @@ def test_party_of_another_case_is_404(client, world, dispute):
     other = register(world, title="另一纠纷")
     login(client, world.officer)
     party = other.parties.first()
-    response = client.post(reverse("disputes:reveal_party", args=[dispute.pk, party.pk]))
-    assert response.status_code == 404
+    url = reverse("disputes:reveal_party", args=[dispute.pk, party.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "contact"}).status_code == 404
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -33,7 +33,7 @@ PAGES = [
     "/volunteers/", "/volunteers/people/", "/volunteers/patrols/", "first:/volunteers/patrols/",
     "/volunteers/tips/", "first:/volunteers/tips/", "/volunteers/outreach/",
     "/volunteers/outreach/new/", "/volunteers/figures/", "/notifications/", "/reports/",
-    "/reports/dashboard/", "first:/reports/", "/map/", "/no-such-page/",
+    "/reports/dashboard/", "first:/reports/", "/map/", "/account/password/", "/no-such-page/",
     # A unit page with its workload tables (linked from a supervisor's home).
     "first:/",
 ]
@@ -62,6 +62,17 @@ def first_record(page, base: str, list_path: str) -> str | None:
         if re.fullmatch(DETAIL[list_path], href or ""):
             return href
     return None
+
+
+def case_pages(page, base: str, case_path: str) -> list[str]:
+    """The pages reached from a case: its history and the reveal forms (a
+    party's numbers, the summary's text)."""
+    pk = re.search(r"\d+", case_path).group(0)
+    page.goto(base + case_path)
+    party = page.eval_on_selector_all(
+        "main a[href*='/parties/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    return [f"/history/dispute/{pk}/", f"/reveal/dispute/{pk}/summary/", *party[:1]]
 
 
 def enrol_second_factor(username: str) -> None:
@@ -103,11 +114,16 @@ def check_role(chromium, base: str, role: str, shots: Path) -> list[str]:
     assert "/two-factor/" not in page.url and "/login/" not in page.url, page.url
     # The pages of the role; one page the role may not open (its 403 page).
     paths, refused = [], []
+    wanted = []
     for path in PAGES:
         if path.startswith("first:"):
             path = first_record(page, base, path.removeprefix("first:"))
             if path is None:
                 continue
+            if re.fullmatch(DETAIL["/disputes/"], path):
+                wanted += case_pages(page, base, path)
+        wanted.append(path)
+    for path in wanted:
         status = context.request.get(base + path).status
         (refused if status == 403 else paths).append(path)
     paths += refused[:1]

@@ -170,7 +170,7 @@ def test_admin_history_of_parties_never_shows_their_numbers(client, world, dispu
 
 def test_access_log_is_read_only_in_admin(client, world, dispute):
     party = dispute.parties.first()
-    services.party_reveal(party=party, actor=world.officer)
+    services.party_reveal(party=party, actor=world.officer, reason="联系当事人")
     access = PersonalDataAccess.objects.get()
     login(client, world.admin)
     response = client.post(

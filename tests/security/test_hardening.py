@@ -123,9 +123,12 @@ def test_full_flow_leaves_no_personal_data_in_any_log(
     # …revealed on the page and in the API…
     dispute = Dispute.objects.get(title="楼上漏水纠纷")
     party = dispute.parties.get()
-    assert client.post(reverse("disputes:reveal_party", args=[dispute.pk, party.pk])).status_code == 200
+    revealed = client.post(reverse("disputes:reveal_party", args=[dispute.pk, party.pk]),
+                           {"reason": "contact"}, follow=True)
+    assert revealed.status_code == 200
     other = Dispute.objects.get(title="欠薪纠纷").parties.get()
-    assert api.post(f"/api/disputes/{other.dispute_id}/parties/{other.pk}/reveal/").status_code == 200
+    assert api.post(f"/api/disputes/{other.dispute_id}/parties/{other.pk}/reveal/",
+                    {"reason": "核实身份"}, format="json").status_code == 200
     assert PersonalDataAccess.objects.count() == 2
     # …and a monthly report made and exported by the lead.
     login(client, world.lead)

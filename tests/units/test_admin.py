@@ -17,7 +17,11 @@ def admin_url(model, view="changelist", *args):
 @pytest.fixture
 def filled(world):
     dispute = register(world)
-    services.party_reveal(party=dispute.parties.first(), actor=world.officer)
+    services.party_reveal(party=dispute.parties.first(), actor=world.officer, reason="联系当事人")
+    services.personal_data_reveal(  # a free-text reveal names no party
+        actor=world.officer, unit=dispute.unit, record_kind="dispute", record_id=dispute.pk,
+        field="summary", reason="核实身份",
+    )
     services.mediator_save(actor=world.lead, name="许调解员", kind="resident", unit=world.dongcheng,
                            specialities=["neighbourhood"])
     return dispute
