@@ -26,7 +26,7 @@ from units.validators import (
 )
 from volunteers import selectors
 from volunteers.models import Alliance, Membership, Outreach, Tip, Volunteer
-from volunteers.services import coordinator_users_for
+from volunteers.services import CORRECTION_REASON_LENGTH, coordinator_users_for
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -140,6 +140,20 @@ class SignUpForm(StyledForm):
 class PatrolCompleteForm(StyledForm):
     report = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("What the patrol saw and did."))
+
+
+class AttendanceCorrectForm(StyledForm):
+    """New check-in and check-out times of one volunteer, and why."""
+
+    checked_in_at = forms.DateTimeField(label=_("Checked in at"), widget=datetime_input())
+    checked_out_at = forms.DateTimeField(
+        label=_("Checked out at"), widget=datetime_input(), required=False,
+        help_text=_("Leave empty while the volunteer is still on patrol."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=CORRECTION_REASON_LENGTH,
+        help_text=_("Kept in the record's history, e.g. “signed in on paper at 19:05”."),
+    )
 
 
 class PatrolCancelForm(StyledForm):

@@ -212,6 +212,11 @@ class PatrolAttendance(models.Model):
     signed_up_at = models.DateTimeField(_("signed up at"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    # When the check-out button was pressed: a check-out can be undone for a
+    # short while after (services.UNDO_CHECK_OUT), whatever time it records.
+    checked_out_recorded_at = models.DateTimeField(
+        _("check-out recorded at"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -17,6 +17,7 @@ from units.selectors import unit_list
 from units.serializers import UnitRefSerializer, UserRefSerializer
 from volunteers import selectors
 from volunteers.forms import coordinator_choices
+from volunteers.services import CORRECTION_REASON_LENGTH
 from volunteers.models import (
     Alliance,
     Membership,
@@ -135,7 +136,8 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PatrolAttendance
-        fields = ["id", "volunteer", "signed_up_at", "checked_in_at", "checked_out_at", "hours"]
+        fields = ["id", "volunteer", "signed_up_at", "checked_in_at", "checked_out_at",
+                  "checked_out_recorded_at", "hours"]
         read_only_fields = fields
 
 
@@ -180,6 +182,15 @@ class PatrolInputSerializer(serializers.Serializer):
 
 class VolunteerChoiceSerializer(serializers.Serializer):
     volunteer = ScopedPrimaryKeyRelatedField(model=Volunteer, scope=_volunteers)
+
+
+class AttendanceCorrectSerializer(VolunteerChoiceSerializer):
+    checked_in_at = serializers.DateTimeField()
+    checked_out_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(
+        max_length=CORRECTION_REASON_LENGTH,
+        help_text=_("Why the times are corrected; kept in the record's history."),
+    )
 
 
 class ReportSerializer(serializers.Serializer):
