@@ -6,12 +6,8 @@ coloured by one figure, and the located records as points (clustered on a
 grid when there are many). Two GeoJSON endpoints feed it; both are scoped to
 the user's unit subtree like every other read.
 
-Figures per beat, this month in Asia/Shanghai, each counted in the database:
-- open: cases open now whose beat it is; overdue: of those, past their deadline;
-- received: cases received this month in the beat;
-- repeat_rate: of the calls this month linked to a case of the beat, the share
-  that were repeat calls (no data without such a call);
-- tips: tips sent to the beat this month.
+The figures per beat and the hotspots are computed in reports.hotspots, which
+the supervisor's dashboard shares.
 """
 
 import datetime
@@ -19,7 +15,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageDenied
-from django.db.models import Count, DecimalField, Q
+from django.db.models import Count, DecimalField
 from django.db.models.functions import Round
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,70 +28,21 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from disputes.models import OPEN_STATUSES, Dispute
+from disputes.models import Dispute
 from disputes.models import Category as DisputeCategory
 from disputes.models import Status as DisputeStatus
 from disputes.selectors import dispute_list
 from incidents.models import Incident
 from incidents.selectors import incident_list
-from reports.months import current_month, month_bounds
+from reports.hotspots import FIGURES, beat_figures, hotspots
 from units.models import Unit
 from units.selectors import unit_list
-from volunteers.selectors import tip_list
 
-FIGURES = {
-    "open": _("Open cases"),
-    "overdue": _("Overdue cases"),
-    "received": _("Received this month"),
-    "repeat_rate": _("Repeat-call rate this month"),
-    "tips": _("Tips this month"),
-}
 POINT_KINDS = {"dispute": _("Disputes"), "incident": _("110 calls")}
 # Above this many points the map gets grid cells with counts instead.
 POINT_CAP = 500
 # Grid cells of about a kilometre.
 CELL_DIGITS = 2
-
-
-def _by_beat(queryset, field: str, **counts) -> dict[int, dict]:
-    rows = queryset.exclude(**{f"{field}__isnull": True}).values(field).annotate(**counts)
-    return {row.pop(field): row for row in rows}
-
-
-def beat_figures(*, user, beats: list[Unit], now: datetime.datetime) -> dict[int, dict]:
-    """Each figure of FIGURES for each beat in ``beats``: five grouped queries."""
-    start, end = month_bounds(current_month())
-    ids = [beat.pk for beat in beats]
-    disputes = dispute_list(user=user).filter(beat_id__in=ids)
-    open_counts = _by_beat(
-        disputes.filter(status__in=OPEN_STATUSES), "beat_id",
-        open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)),
-    )
-    received = _by_beat(
-        disputes.filter(received_at__gte=start, received_at__lt=end), "beat_id",
-        received=Count("pk"),
-    )
-    calls = _by_beat(
-        incident_list(user=user).filter(
-            dispute__beat_id__in=ids, received_at__gte=start, received_at__lt=end
-        ),
-        "dispute__beat_id", linked=Count("pk"), repeat=Count("pk", filter=Q(is_repeat=True)),
-    )
-    tips = _by_beat(
-        tip_list(user=user).filter(unit_id__in=ids, received_at__gte=start, received_at__lt=end),
-        "unit_id", tips=Count("pk"),
-    )
-    figures = {}
-    for beat_id in ids:
-        call = calls.get(beat_id, {})
-        figures[beat_id] = {
-            "open": open_counts.get(beat_id, {}).get("open", 0),
-            "overdue": open_counts.get(beat_id, {}).get("overdue", 0),
-            "received": received.get(beat_id, {}).get("received", 0),
-            "repeat_rate": round(call["repeat"] / call["linked"], 4) if call.get("linked") else None,
-            "tips": tips.get(beat_id, {}).get("tips", 0),
-        }
-    return figures
 
 
 def beat_collection(*, user) -> dict:
@@ -121,41 +68,6 @@ def beat_collection(*, user) -> dict:
         for beat in beats
     ]
     return {"type": "FeatureCollection", "features": features}
-
-
-# Calls at one address within this many days make it a repeat-call address.
-REPEAT_ADDRESS_DAYS = 90
-HOTSPOT_COUNT = 10
-
-
-def hotspots(*, user, figure: str) -> dict:
-    """The ten beats of the user's units with the highest ``figure`` this
-    month (beats with outlines or not), and the addresses with calls about
-    more than one case, or repeated calls, in the last 90 days."""
-    beats = list(unit_list(user=user).filter(kind=Unit.Kind.BEAT).select_related("parent"))
-    figures = beat_figures(user=user, beats=beats, now=timezone.now())
-    ranked = sorted(
-        (beat for beat in beats if figures[beat.pk][figure]),
-        key=lambda beat: (-figures[beat.pk][figure], beat.path),
-    )[:HOTSPOT_COUNT]
-    since = timezone.now() - datetime.timedelta(days=REPEAT_ADDRESS_DAYS)
-    addresses = (
-        incident_list(user=user).filter(received_at__gte=since)
-        .order_by().values("address")
-        .annotate(calls=Count("pk"), cases=Count("dispute", distinct=True))
-        .filter(calls__gte=2)
-        .order_by("-calls", "-cases", "address")[:HOTSPOT_COUNT]
-    )
-    return {
-        "figure": figure,
-        "beats": [
-            {"id": beat.pk, "name": beat.name, "station": beat.parent.name if beat.parent_id else "",
-             "value": figures[beat.pk][figure], "url": beat.get_absolute_url(),
-             "has_outline": beat.boundary is not None}
-            for beat in ranked
-        ],
-        "addresses": [dict(row) for row in addresses],
-    }
 
 
 class PointFilter(serializers.Serializer):

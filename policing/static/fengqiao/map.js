@@ -85,8 +85,11 @@
       .then(function (data) {
         beats = data;
         drawBeats();
+        // "#beat-12" (the dashboard's hotspot links) opens on that beat.
+        var wanted = /^#beat-(\d+)$/.exec(window.location.hash);
         if (data.features.length) {
           map.fitBounds(L.geoJSON(data).getBounds(), { padding: [10, 10] });
+          if (wanted) showBeat(wanted[1]);
         } else {
           map.setView([33.38, 120.16], 10);
           total.textContent = el.dataset.empty;
@@ -135,18 +138,27 @@
         }).join("") : '<li class="list-unstyled text-muted">' + escape(list.dataset.empty) + "</li>";
       });
   }
+  // Zoom to one beat and open its figures; false when it has no outline here.
+  function showBeat(id) {
+    var found = false;
+    if (!beatsLayer) return found;
+    beatsLayer.eachLayer(function (layer) {
+      if (String(layer.feature.id) === String(id)) {
+        map.fitBounds(layer.getBounds(), { maxZoom: 15 });
+        layer.openPopup();
+        found = true;
+      }
+    });
+    return found;
+  }
   // A beat of the ranking shows itself on the map (the link still leads to its page).
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-map-beat]");
-    if (!link || !beatsLayer || event.ctrlKey || event.metaKey) return;
-    beatsLayer.eachLayer(function (layer) {
-      if (String(layer.feature.id) === link.dataset.mapBeat) {
-        event.preventDefault();
-        map.fitBounds(layer.getBounds(), { maxZoom: 15 });
-        layer.openPopup();
-        el.scrollIntoView({ behavior: "smooth" });
-      }
-    });
+    if (!link || event.ctrlKey || event.metaKey) return;
+    if (showBeat(link.dataset.mapBeat)) {
+      event.preventDefault();
+      el.scrollIntoView({ behavior: "smooth" });
+    }
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "figure") { drawBeats(); loadHotspots(); } else loadPoints();
