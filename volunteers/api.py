@@ -200,10 +200,10 @@ class PatrolViewSet(_ScopedViewSet):
     def sign_up(self, request, pk=None):
         return self._attendance(services.patrol_sign_up)
 
-    @_patrol_action(_("Check a volunteer in"), s.VolunteerChoiceSerializer)
+    @_patrol_action(_("Check a volunteer in, with where, if known"), s.CheckInSerializer)
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request, pk=None):
-        return self._attendance(services.attendance_check_in)
+        return self._attendance(services.attendance_check_in, s.CheckInSerializer)
 
     @_patrol_action(_("Check a volunteer out"), s.VolunteerChoiceSerializer)
     @action(detail=True, methods=["post"], url_path="check-out", url_name="check-out")

@@ -16,6 +16,7 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
+from units.forms import LocationForm
 from units.models import Officer, Unit
 from units.selectors import unit_list, user_unit
 from units.validators import (
@@ -160,7 +161,7 @@ class PatrolCancelForm(StyledForm):
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-class TipForm(StyledForm):
+class TipForm(StyledForm, LocationForm):
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     volunteer = forms.ModelChoiceField(
         label=_("Volunteer"), queryset=Volunteer.objects.none(), required=False
@@ -197,7 +198,7 @@ class TipConvertForm(StyledForm):
     )
 
 
-class OutreachForm(StyledForm):
+class OutreachForm(StyledForm, LocationForm):
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     date = forms.DateField(label=_("Date"), widget=date_input())
     theme = forms.ChoiceField(label=_("Theme"), choices=Outreach.Theme.choices)

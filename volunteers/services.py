@@ -10,6 +10,7 @@ once cannot both win.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,6 +24,7 @@ from disputes.models import Source
 from notifications.models import Notification
 from notifications.services import notify, recipients_in_unit
 from units.errors import TransitionError
+from units.geo import clean_location
 from units.models import Officer, Unit
 from units.selectors import require_in_scope
 from units.validators import normalise_id_number, normalise_phone
@@ -368,20 +370,28 @@ def patrol_complete_refusal(patrol: Patrol, *, now: datetime.datetime) -> Transi
 
 @transaction.atomic
 def attendance_check_in(
-    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+    *,
+    actor: AbstractBaseUser,
+    patrol: Patrol,
+    volunteer: Volunteer,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> PatrolAttendance:
-    """Record that a signed-up volunteer arrived; the patrol is then under way.
+    """Record that a signed-up volunteer arrived, and where when the phone
+    sent its position; the patrol is then under way.
 
     Refused: a second check-in, a check-in on a closed patrol, or more than an
     hour before the patrol starts.
     """
+    latitude, longitude = clean_location(latitude, longitude)
     locked = _lock_patrol(patrol, actor)
     _refuse_closed(locked)
     attendance = _lock_attendance(locked, volunteer)
     now = timezone.now()
     _refuse(attendance_refusal("check_in", locked, attendance, now=now))
     attendance.checked_in_at = now
-    attendance.save(update_fields=["checked_in_at"])
+    attendance.latitude, attendance.longitude = latitude, longitude
+    attendance.save(update_fields=["checked_in_at", "latitude", "longitude"])
     if locked.status == Patrol.Status.PLANNED:
         locked.status = Patrol.Status.UNDER_WAY
         locked.save(update_fields=["status"])
@@ -551,9 +561,13 @@ def tip_submit(
     received_at: datetime.datetime | None = None,
     volunteer: Volunteer | None = None,
     patrol: Patrol | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Tip:
-    """Pass a tip on to the officers of a station or beat."""
+    """Pass a tip on to the officers of a station or beat (with where it was
+    seen, if known)."""
     _require(actor, "volunteers.add_tip")
+    latitude, longitude = clean_location(latitude, longitude)
     require_in_scope(actor, alliance.unit)
     require_in_scope(actor, unit)
     now = timezone.now()
@@ -569,7 +583,7 @@ def tip_submit(
     tip = Tip(
         alliance=alliance, unit=unit, kind=kind, description=description.strip(),
         place=place.strip(), received_at=received_at, volunteer=volunteer, patrol=patrol,
-        created_by=actor,
+        latitude=latitude, longitude=longitude, created_by=actor,
     )
     _full_clean(tip, exclude=["created_by"])
     tip.save()
@@ -693,9 +707,12 @@ def outreach_record(
     households_reached: int = 0,
     people_reached: int = 0,
     notes: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Outreach:
     """Log an outreach session; the volunteers must be members of the alliance."""
     _require(actor, "volunteers.add_outreach")
+    latitude, longitude = clean_location(latitude, longitude)
     require_in_scope(actor, alliance.unit)
     if date > timezone.localdate():
         raise ValidationError({"date": _("Outreach is logged after it took place.")})
@@ -708,7 +725,7 @@ def outreach_record(
     outreach = Outreach(
         alliance=alliance, date=date, theme=theme, place=place.strip(),
         households_reached=households_reached, people_reached=people_reached,
-        notes=notes.strip(), created_by=actor,
+        notes=notes.strip(), latitude=latitude, longitude=longitude, created_by=actor,
     )
     _full_clean(outreach, exclude=["created_by"])
     outreach.save()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from disputes import services as dispute_services
 from units.conf import fengqiao
 from units.errors import TransitionError
+from units.forms import LocationForm
 from units.selectors import unit_get, user_unit
 from units.validators import mask_id_number, mask_phone
 from volunteers import selectors, services
@@ -438,6 +439,16 @@ def patrol_sign_up(request, pk):
     return redirect(patrol)
 
 
+def _check_in_position(request) -> dict:
+    """The phone's position the check-in button sent, if the user allowed it.
+    Best effort: a position that does not parse is left out, never a reason
+    to refuse the check-in."""
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        return {}
+    return {"latitude": form.cleaned_data["latitude"], "longitude": form.cleaned_data["longitude"]}
+
+
 _ATTENDANCE_ACTIONS = {
     "check_in": (services.attendance_check_in, _("%(name)s checked in.")),
     "check_out": (services.attendance_check_out, _("%(name)s checked out.")),
@@ -455,8 +466,9 @@ def patrol_attendance(request, pk, attendance_pk, action):
     if action not in _ATTENDANCE_ACTIONS:
         raise Http404
     service, done = _ATTENDANCE_ACTIONS[action]
+    extra = _check_in_position(request) if action == "check_in" else {}
     if _call_with_message(request, lambda: service(
-        actor=request.user, patrol=patrol, volunteer=attendance.volunteer
+        actor=request.user, patrol=patrol, volunteer=attendance.volunteer, **extra
     )):
         messages.success(request, done % {"name": attendance.volunteer.name})
     return redirect(patrol)

@@ -5,6 +5,8 @@
   var el = document.getElementById("beat-map");
   if (!el || !window.L) return;
   var RAMP = ["#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+  var KIND_COLOURS = { dispute: "#b91c1c", incident: "#b45309", tip: "#7c3aed",
+                       enterprise: "#0f766e", outreach: "#1d4ed8", check_in: "#15803d" };
   var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles) });
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
@@ -99,7 +101,7 @@
   function loadPoints() {
     var params = new URLSearchParams();
     ["kind", "received_after", "received_before", "category", "status"].forEach(function (name) {
-      if (form[name].value) params.set(name, form[name].value);
+      if (form[name].value && !form[name].disabled) params.set(name, form[name].value);
     });
     fetch(el.dataset.points + "?" + params, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -113,7 +115,7 @@
                            title: p.count + " " + el.dataset.countLabel })
               .bindPopup(escape(p.count) + " " + escape(el.dataset.countLabel)).addTo(pointsLayer);
           } else {
-            L.circleMarker(ll, { pane: "records", radius: 6, color: "#ffffff", weight: 1.5, fillColor: p.kind === "incident" ? "#b45309" : "#b91c1c", fillOpacity: 0.9 })
+            L.circleMarker(ll, { pane: "records", radius: 6, color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#b91c1c", fillOpacity: 0.9 })
               .bindPopup('<a href="' + escape(p.url) + '"><strong>' + escape(p.title) + "</strong></a><br>" + escape(p.subtitle) + " · " + escape(p.when))
               .addTo(pointsLayer);
           }
@@ -160,9 +162,30 @@
       el.scrollIntoView({ behavior: "smooth" });
     }
   });
+  // Each kind offers only its own statuses, the category only for disputes,
+  // and the dates only where a kind has a time.
+  function fitFiltersToKind() {
+    var kind = form.kind.value;
+    var option = form.kind.options[form.kind.selectedIndex];
+    form.status.querySelectorAll("optgroup").forEach(function (group) {
+      var mine = group.dataset.kind === kind;
+      group.hidden = !mine;
+      group.disabled = !mine;
+    });
+    if (form.status.selectedOptions[0] && form.status.selectedOptions[0].parentNode.disabled) {
+      form.status.value = "";
+    }
+    form.status.disabled = !form.status.querySelector('optgroup[data-kind="' + kind + '"]');
+    form.category.disabled = kind !== "dispute";
+    if (form.category.disabled) form.category.value = "";
+    form.received_after.disabled = form.received_before.disabled = !option.dataset.dated;
+  }
   form.addEventListener("change", function (event) {
-    if (event.target.name === "figure") { drawBeats(); loadHotspots(); } else loadPoints();
+    if (event.target.name === "figure") { drawBeats(); loadHotspots(); return; }
+    if (event.target.name === "kind") fitFiltersToKind();
+    loadPoints();
   });
+  fitFiltersToKind();
   loadBeats();
   loadPoints();
 })();
