@@ -11,6 +11,7 @@ from django.utils import timezone
 from disputes.models import Dispute
 from seeds.geography import rectangle
 from tests.conftest import PASSWORD, build_world, register
+from tests.e2e.test_accessibility import AXE, AXE_TAGS, RUN_AXE
 from units.services import unit_set_boundary
 
 BOXES = {"tinghu": (120.10, 33.30, 120.30, 33.45), "dongcheng": (120.12, 33.32, 120.20, 33.40),
@@ -140,6 +141,7 @@ def test_the_check_in_button_sends_the_phones_position(world, chromium, live_ser
                                    geolocation={"latitude": 33.3456, "longitude": 120.1456},
                                    permissions=["geolocation"])
     browser.set_default_timeout(15_000)
+    browser.add_init_script(script=AXE)
     page = browser.new_page()
     page.goto(live_server.url + "/login/")
     page.fill("input[name=username]", "coordinator")
@@ -156,8 +158,12 @@ def test_the_check_in_button_sends_the_phones_position(world, chromium, live_ser
     assert page.locator("#sheet .btn-field").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "patrol-checked-in-390.png"), full_page=True)
+    assert page.evaluate(RUN_AXE, AXE_TAGS) == []
     page.click("#sheet a[href$='/correct/']")
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The correction page is not in the accessibility run's list (it needs a
+    # checked-in volunteer): axe-core checks it here.
+    assert page.evaluate(RUN_AXE, AXE_TAGS) == []
     page.screenshot(path=str(shots / "attendance-correct-390.png"), full_page=True)
     browser.close()
