@@ -11,6 +11,7 @@ from disputes.models import Category as DisputeCategory
 from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from units.forms import (
     DATE_WIDGET,
+    LocationForm,
     OfficerChoiceField,
     OfficerMultipleChoiceField,
     add_bootstrap_classes,
@@ -25,7 +26,7 @@ from units.validators import (
 )
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(LocationForm):
     name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=200)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),

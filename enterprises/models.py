@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from units.models import Unit
+from units.models import Located, Unit
 from units.validators import mask_phone, validate_credit_code, validate_phone
 
 
-class Enterprise(models.Model):
+class Enterprise(Located):
     """An enterprise of a station's area that officers visit and serve."""
 
     class Industry(models.TextChoices):

@@ -18,6 +18,7 @@ from units.api_support import (
 from units.models import Unit
 from units.selectors import unit_list
 from units.serializers import (
+    LocationInputSerializer,
     MaskedTextMixin,
     UnitRefSerializer,
     UserRefSerializer,
@@ -54,11 +55,12 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "id", "name", "credit_code", "unit", "address", "industry", "industry_display",
             "hazardous_chemicals", "logistics", "foreign_staff", "contact_name",
             "contact_phone_masked", "liaison_officer", "active", "last_visit", "created_at",
+            "latitude", "longitude",
         ]
         read_only_fields = fields
 
 
-class EnterpriseWriteSerializer(serializers.Serializer):
+class EnterpriseWriteSerializer(LocationInputSerializer):
     name = serializers.CharField(max_length=200)
     credit_code = serializers.CharField(max_length=30)
     unit = ScopedPrimaryKeyRelatedField(model=Unit, scope=stations_for_user)

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from enterprises.models import (
 )
 from notifications.services import notifications_settle
 from units.errors import TransitionError
+from units.geo import clean_location
 from units.models import Unit
 from units.selectors import require_in_scope
 from units.validators import normalise_credit_code, normalise_phone
@@ -69,6 +71,8 @@ def enterprise_save(
     foreign_staff: bool = False,
     liaison_officer: AbstractBaseUser | None = None,
     active: bool = True,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Enterprise:
     """Register an enterprise, or change one (``enterprise`` given).
 
@@ -99,6 +103,7 @@ def enterprise_save(
     enterprise.foreign_staff = foreign_staff
     enterprise.liaison_officer = liaison_officer
     enterprise.active = active
+    enterprise.latitude, enterprise.longitude = clean_location(latitude, longitude)
     enterprise.full_clean()
     enterprise.save()
     return enterprise

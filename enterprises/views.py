@@ -114,6 +114,7 @@ def enterprise_edit(request, pk):
         for name in (
             "name", "credit_code", "unit", "address", "industry", "hazardous_chemicals",
             "logistics", "foreign_staff", "contact_name", "liaison_officer", "active",
+            "latitude", "longitude",
         )
     }
     form = EnterpriseForm(request.POST or None, user=request.user, editing=True, initial=initial)

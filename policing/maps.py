@@ -6,20 +6,18 @@ coloured by one figure, and the located records as points (clustered on a
 grid when there are many). Two GeoJSON endpoints feed it; both are scoped to
 the user's unit subtree like every other read.
 
-Figures per beat, this month in Asia/Shanghai, each counted in the database:
-- open: cases open now whose beat it is; overdue: of those, past their deadline;
-- received: cases received this month in the beat;
-- repeat_rate: of the calls this month linked to a case of the beat, the share
-  that were repeat calls (no data without such a call);
-- tips: tips sent to the beat this month.
+The figures per beat and the hotspots are computed in reports.hotspots, which
+the supervisor's dashboard shares.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageDenied
-from django.db.models import Count, DecimalField, Q
+from django.db.models import Count, DecimalField
 from django.db.models.functions import Round
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,70 +30,22 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from disputes.models import OPEN_STATUSES, Dispute
 from disputes.models import Category as DisputeCategory
 from disputes.models import Status as DisputeStatus
 from disputes.selectors import dispute_list
-from incidents.models import Incident
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_list
 from incidents.selectors import incident_list
-from reports.months import current_month, month_bounds
+from reports.hotspots import FIGURES, beat_figures, hotspots
 from units.models import Unit
 from units.selectors import unit_list
-from volunteers.selectors import tip_list
+from volunteers.models import Outreach, Patrol, PatrolAttendance, Tip
+from volunteers.selectors import outreach_list, patrol_list, tip_list
 
-FIGURES = {
-    "open": _("Open cases"),
-    "overdue": _("Overdue cases"),
-    "received": _("Received this month"),
-    "repeat_rate": _("Repeat-call rate this month"),
-    "tips": _("Tips this month"),
-}
-POINT_KINDS = {"dispute": _("Disputes"), "incident": _("110 calls")}
 # Above this many points the map gets grid cells with counts instead.
 POINT_CAP = 500
 # Grid cells of about a kilometre.
 CELL_DIGITS = 2
-
-
-def _by_beat(queryset, field: str, **counts) -> dict[int, dict]:
-    rows = queryset.exclude(**{f"{field}__isnull": True}).values(field).annotate(**counts)
-    return {row.pop(field): row for row in rows}
-
-
-def beat_figures(*, user, beats: list[Unit], now: datetime.datetime) -> dict[int, dict]:
-    """Each figure of FIGURES for each beat in ``beats``: five grouped queries."""
-    start, end = month_bounds(current_month())
-    ids = [beat.pk for beat in beats]
-    disputes = dispute_list(user=user).filter(beat_id__in=ids)
-    open_counts = _by_beat(
-        disputes.filter(status__in=OPEN_STATUSES), "beat_id",
-        open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)),
-    )
-    received = _by_beat(
-        disputes.filter(received_at__gte=start, received_at__lt=end), "beat_id",
-        received=Count("pk"),
-    )
-    calls = _by_beat(
-        incident_list(user=user).filter(
-            dispute__beat_id__in=ids, received_at__gte=start, received_at__lt=end
-        ),
-        "dispute__beat_id", linked=Count("pk"), repeat=Count("pk", filter=Q(is_repeat=True)),
-    )
-    tips = _by_beat(
-        tip_list(user=user).filter(unit_id__in=ids, received_at__gte=start, received_at__lt=end),
-        "unit_id", tips=Count("pk"),
-    )
-    figures = {}
-    for beat_id in ids:
-        call = calls.get(beat_id, {})
-        figures[beat_id] = {
-            "open": open_counts.get(beat_id, {}).get("open", 0),
-            "overdue": open_counts.get(beat_id, {}).get("overdue", 0),
-            "received": received.get(beat_id, {}).get("received", 0),
-            "repeat_rate": round(call["repeat"] / call["linked"], 4) if call.get("linked") else None,
-            "tips": tips.get(beat_id, {}).get("tips", 0),
-        }
-    return figures
 
 
 def beat_collection(*, user) -> dict:
@@ -123,68 +73,138 @@ def beat_collection(*, user) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-# Calls at one address within this many days make it a repeat-call address.
-REPEAT_ADDRESS_DAYS = 90
-HOTSPOT_COUNT = 10
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def hotspots(*, user, figure: str) -> dict:
-    """The ten beats of the user's units with the highest ``figure`` this
-    month (beats with outlines or not), and the addresses with calls about
-    more than one case, or repeated calls, in the last 90 days."""
-    beats = list(unit_list(user=user).filter(kind=Unit.Kind.BEAT).select_related("parent"))
-    figures = beat_figures(user=user, beats=beats, now=timezone.now())
-    ranked = sorted(
-        (beat for beat in beats if figures[beat.pk][figure]),
-        key=lambda beat: (-figures[beat.pk][figure], beat.path),
-    )[:HOTSPOT_COUNT]
-    since = timezone.now() - datetime.timedelta(days=REPEAT_ADDRESS_DAYS)
-    addresses = (
-        incident_list(user=user).filter(received_at__gte=since)
-        .order_by().values("address")
-        .annotate(calls=Count("pk"), cases=Count("dispute", distinct=True))
-        .filter(calls__gte=2)
-        .order_by("-calls", "-cases", "address")[:HOTSPOT_COUNT]
-    )
-    return {
-        "figure": figure,
-        "beats": [
-            {"id": beat.pk, "name": beat.name, "station": beat.parent.name if beat.parent_id else "",
-             "value": figures[beat.pk][figure], "url": beat.get_absolute_url(),
-             "has_outline": beat.boundary is not None}
-            for beat in ranked
-        ],
-        "addresses": [dict(row) for row in addresses],
-    }
+def _dispute_point(record) -> dict:
+    return {"title": f"{record.reference} {record.title}",
+            "subtitle": record.get_status_display(), "when": _local(record.received_at),
+            "url": record.get_absolute_url()}
+
+
+def _incident_point(record) -> dict:
+    return {"title": record.number, "subtitle": record.get_category_display(),
+            "when": _local(record.received_at), "url": record.get_absolute_url()}
+
+
+def _tip_point(record) -> dict:
+    return {"title": f"{record.get_kind_display()} · {record.place}",
+            "subtitle": record.get_status_display(), "when": _local(record.received_at),
+            "url": record.get_absolute_url()}
+
+
+def _enterprise_point(record) -> dict:
+    return {"title": record.name, "subtitle": record.get_industry_display(),
+            "when": record.address, "url": record.get_absolute_url()}
+
+
+def _outreach_point(record) -> dict:
+    return {"title": f"{record.get_theme_display()} · {record.place}",
+            "subtitle": record.alliance.name, "when": record.date.isoformat(),
+            "url": f"{reverse('volunteers:outreach_list')}?alliance={record.alliance_id}"}
+
+
+def _check_in_point(record) -> dict:
+    return {"title": f"{record.volunteer.name} · {record.patrol.area}",
+            "subtitle": record.patrol.get_status_display(), "when": _local(record.checked_in_at),
+            "url": record.patrol.get_absolute_url()}
+
+
+def _without_figures(selector, model, *related: str):
+    """The records of a selector that annotates figures (aggregates), as a
+    plain queryset the point filters and grid cells can group again."""
+    return lambda *, user: model.objects.filter(
+        pk__in=selector(user=user).values("pk")
+    ).select_related(*related)
+
+
+def _check_ins(*, user):
+    """Check-ins of the patrols the user may see."""
+    return PatrolAttendance.objects.filter(
+        patrol__in=patrol_list(user=user).values("pk"), checked_in_at__isnull=False
+    ).select_related("volunteer", "patrol")
+
+
+@dataclass(frozen=True)
+class PointKind:
+    """One kind of located record on the map: where its records come from
+    (the app's scoped selector), which field the time filter reads, which
+    statuses it has, and what a point's card says."""
+
+    label: str
+    perm: str  # the right to read these records: the page offers only readable kinds
+    records: Callable
+    properties: Callable
+    when: str | None = None  # the time filter's field ("received_at", "date"…)
+    statuses: tuple = ()
+    status_field: str = "status"
+    category: bool = False
+
+
+POINT_KINDS: dict[str, PointKind] = {
+    "dispute": PointKind(_("Disputes"), "disputes.view_dispute", dispute_list, _dispute_point,
+                         "received_at",
+                         tuple(DisputeStatus.choices), category=True),
+    "incident": PointKind(_("110 calls"), "incidents.view_incident", incident_list,
+                          _incident_point, "received_at"),
+    "tip": PointKind(_("Tips"), "volunteers.view_tip", tip_list, _tip_point, "received_at",
+                     tuple(Tip.Status.choices)),
+    "enterprise": PointKind(
+        _("Enterprises"), "enterprises.view_enterprise",
+        _without_figures(enterprise_list, Enterprise), _enterprise_point,
+    ),
+    "outreach": PointKind(
+        _("Outreach"), "volunteers.view_outreach",
+        _without_figures(outreach_list, Outreach, "alliance"), _outreach_point, "date",
+    ),
+    "check_in": PointKind(_("Patrol check-ins"), "volunteers.view_patrol", _check_ins,
+                          _check_in_point, "checked_in_at", tuple(Patrol.Status.choices),
+                          status_field="patrol__status"),
+}
+# Every status a point filter may name (each kind checks its own).
+POINT_STATUSES = list(dict(
+    choice for kind in POINT_KINDS.values() for choice in kind.statuses
+).items())
 
 
 class PointFilter(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(POINT_KINDS.items()), default="dispute")
+    kind = serializers.ChoiceField(
+        choices=[(key, kind.label) for key, kind in POINT_KINDS.items()], default="dispute"
+    )
     received_after = serializers.DateField(required=False)
     received_before = serializers.DateField(required=False)
     category = serializers.ChoiceField(choices=DisputeCategory.choices, required=False)
-    status = serializers.ChoiceField(choices=DisputeStatus.choices, required=False)
+    status = serializers.ChoiceField(choices=POINT_STATUSES, required=False)
+
+    def validate(self, data):
+        kind = POINT_KINDS[data.get("kind", "dispute")]
+        if data.get("status") and data["status"] not in dict(kind.statuses):
+            raise serializers.ValidationError(
+                {"status": [_("This kind of record has no such status.")]}
+            )
+        return data
 
 
 def _points_queryset(*, user, kind: str, filters: dict):
-    if kind == "incident":
-        queryset = incident_list(user=user)
-    else:
-        queryset = dispute_list(user=user)
-        if filters.get("category"):
-            queryset = queryset.filter(category=filters["category"])
-        if filters.get("status"):
-            queryset = queryset.filter(status=filters["status"])
-    if filters.get("received_after"):
-        queryset = queryset.filter(received_at__date__gte=filters["received_after"])
-    if filters.get("received_before"):
-        queryset = queryset.filter(received_at__date__lte=filters["received_before"])
+    spec = POINT_KINDS[kind]
+    queryset = spec.records(user=user)
+    if spec.category and filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("status"):
+        queryset = queryset.filter(**{spec.status_field: filters["status"]})
+    if spec.when:
+        day = spec.when if spec.when == "date" else f"{spec.when}__date"
+        if filters.get("received_after"):
+            queryset = queryset.filter(**{f"{day}__gte": filters["received_after"]})
+        if filters.get("received_before"):
+            queryset = queryset.filter(**{f"{day}__lte": filters["received_before"]})
     return queryset.filter(latitude__isnull=False, longitude__isnull=False)
 
 
 def point_collection(*, user, kind: str, filters: dict) -> dict:
-    """Located records as GeoJSON points; grid cells with counts when there
-    are more than POINT_CAP (one grouped query, whatever the number)."""
+    """Located records of one kind as GeoJSON points; grid cells with counts
+    when there are more than POINT_CAP (one grouped query, whatever the number)."""
     queryset = _points_queryset(user=user, kind=kind, filters=filters)
     total = queryset.count()
     if total > POINT_CAP:
@@ -206,33 +226,21 @@ def point_collection(*, user, kind: str, filters: dict) -> dict:
             for c in cells
         ]
         return {"type": "FeatureCollection", "total": total, "features": features}
-    model = Incident if kind == "incident" else Dispute
-    features = []
-    for record in queryset.order_by("-received_at")[:POINT_CAP]:
-        features.append({
+    spec = POINT_KINDS[kind]
+    newest = f"-{spec.when}" if spec.when else "-pk"
+    features = [
+        {
             "type": "Feature",
             "id": record.pk,
             "geometry": {
                 "type": "Point",
                 "coordinates": [float(record.longitude), float(record.latitude)],
             },
-            "properties": _point_properties(model, record),
-        })
-    return {"type": "FeatureCollection", "total": total, "features": features}
-
-
-def _point_properties(model, record) -> dict:
-    when = timezone.localtime(record.received_at).strftime("%Y-%m-%d %H:%M")
-    if model is Incident:
-        return {
-            "kind": "incident", "title": record.number, "subtitle": record.get_category_display(),
-            "when": when, "url": record.get_absolute_url(),
+            "properties": {"kind": kind, **spec.properties(record)},
         }
-    return {
-        "kind": "dispute", "title": f"{record.reference} {record.title}",
-        "subtitle": record.get_status_display(), "when": when,
-        "url": record.get_absolute_url(),
-    }
+        for record in queryset.order_by(newest, "-pk")[:POINT_CAP]
+    ]
+    return {"type": "FeatureCollection", "total": total, "features": features}
 
 
 def _map_allowed(user) -> bool:
@@ -250,9 +258,9 @@ def map_page(request):
         "figure_label": FIGURES[figure],
         "hotspots": hotspots(user=request.user, figure=figure),
         "figures": FIGURES,
-        "kinds": POINT_KINDS,
+        "kinds": {key: kind for key, kind in POINT_KINDS.items()
+                  if request.user.has_perm(kind.perm)},
         "categories": DisputeCategory.choices,
-        "statuses": DisputeStatus.choices,
         "tiles": settings.FENGQIAO.get("MAP_TILES", ""),
         "attribution": settings.FENGQIAO.get("MAP_ATTRIBUTION", ""),
     })
@@ -291,7 +299,7 @@ def map_hotspots(request):
         OpenApiParameter("received_after", datetime.date),
         OpenApiParameter("received_before", datetime.date),
         OpenApiParameter("category", str, enum=[c for c, _label in DisputeCategory.choices]),
-        OpenApiParameter("status", str, enum=[s for s, _label in DisputeStatus.choices]),
+        OpenApiParameter("status", str, enum=[value for value, _label in POINT_STATUSES]),
     ],
     responses={200: OpenApiTypes.OBJECT},
 )

@@ -20,6 +20,8 @@ from disputes.models import Category, Dispute, Track
 from reports import charts, exports, figures, queue, selectors
 from reports.filters import ReportFilter
 from reports.forms import ReportRequestForm
+from reports.hotspots import FIGURES as HOTSPOT_FIGURES
+from reports.hotspots import hotspots
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
 from units.conf import fengqiao
@@ -363,6 +365,19 @@ def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
     return rows
 
 
+def _hotspots(request, unit) -> dict | None:
+    """The beats under ``unit`` with the most of the chosen figure this month,
+    and the repeat-call addresses, for those who may read cases (as the map)."""
+    if not request.user.has_perm("disputes.view_dispute"):
+        return None
+    figure = request.GET.get("hotspot")
+    figure = figure if figure in HOTSPOT_FIGURES else "open"
+    return {
+        **hotspots(user=request.user, figure=figure, unit=unit),
+        "label": HOTSPOT_FIGURES[figure], "figures": HOTSPOT_FIGURES,
+    }
+
+
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def dashboard(request):
@@ -396,5 +411,6 @@ def dashboard(request):
         "ranking": _ranking(units, unit, current, order),
         "rank_order": order,
         "computed_at": computed_at,
+        "hotspots": _hotspots(request, unit),
     }
     return render(request, "reports/dashboard.html", context)

@@ -157,8 +157,8 @@ class DemoBuilder:
         disputes = [self._case(case) for case in CASES]
         self._unlinked_calls(disputes)
         disputes += [self._case(case) for case in HISTORY]
-        create_enterprises(users=self.users, units=self.units, rng=self.rng)
-        build_volunteers(users=self.users, units=self.units, rng=self.rng)
+        create_enterprises(users=self.users, units=self.units, rng=self.rng, place=self._place)
+        build_volunteers(users=self.users, units=self.units, rng=self.rng, place=self._place)
         self._reports()
         return {"users": DEMO_USERS + [("admin", "", "YC", R.ADMIN)], "disputes": disputes}
 

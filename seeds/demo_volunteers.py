@@ -61,7 +61,14 @@ OUTREACH = [
 ]
 
 
-def build_volunteers(*, users: dict, units: dict, rng: random.Random) -> dict:
+def _nowhere(unit) -> dict:
+    return {}
+
+
+def build_volunteers(*, users: dict, units: dict, rng: random.Random, place=_nowhere) -> dict:
+    """The alliances, volunteers, patrols, tips and outreach of the demo.
+    ``place(unit)`` gives a location inside the unit's outline (latitude and
+    longitude keywords) for tips, outreach and check-ins."""
     coordinator, admin = users["coordinator"], users["admin"]
     alliances = []
     for name, code, focus, ours in ALLIANCES:
@@ -84,20 +91,21 @@ def build_volunteers(*, users: dict, units: dict, rng: random.Random) -> dict:
         vs.membership_save(actor=actor, volunteer=volunteer, alliance=alliance, role=role,
                            joined_on=today - datetime.timedelta(days=rng.randint(30, 900)))
         members[alliance.pk].append(volunteer)
-    patrols = [_patrol(row, alliances, members, users, units, rng) for row in PATROLS]
-    tips = _tips(alliances, members, users, units, patrols)
-    for index, days, theme, place, households, reached in OUTREACH:
+    patrols = [_patrol(row, alliances, members, users, units, rng, place) for row in PATROLS]
+    tips = _tips(alliances, members, users, units, patrols, place)
+    for index, days, theme, spot, households, reached in OUTREACH:
         alliance = alliances[index]
         vs.outreach_record(
             actor=coordinator if ALLIANCES[index][3] else admin, alliance=alliance,
-            date=today - datetime.timedelta(days=days), theme=theme, place=place,
+            date=today - datetime.timedelta(days=days), theme=theme, place=spot,
             volunteers=members[alliance.pk][:4], households_reached=households,
             people_reached=reached, notes="发放宣传资料，现场解答群众咨询。",
+            **place(alliance.unit),
         )
     return {"alliances": alliances, "patrols": patrols, "tips": tips}
 
 
-def _patrol(row, alliances, members, users, units, rng) -> Patrol:
+def _patrol(row, alliances, members, users, units, rng, place) -> Patrol:
     index, days, hour, hours, needed, sign_ups, fate = row
     alliance = alliances[index]
     actor = users["coordinator"] if ALLIANCES[index][3] else users["admin"]
@@ -124,7 +132,8 @@ def _patrol(row, alliances, members, users, units, rng) -> Patrol:
         return vs.patrol_cancel(actor=actor, patrol=patrol, note="暴雨预警，巡防取消。")
     if fate in ("done", "under_way"):
         for volunteer in people_:
-            vs.attendance_check_in(actor=actor, patrol=patrol, volunteer=volunteer)
+            vs.attendance_check_in(actor=actor, patrol=patrol, volunteer=volunteer,
+                                   **place(patrol.beat or station))
     if fate == "done":
         for volunteer in people_[:-1]:
             vs.attendance_check_out(actor=actor, patrol=patrol, volunteer=volunteer)
@@ -151,18 +160,18 @@ def _move_back(patrol: Patrol, days: int, hour: int, hours: int) -> None:
         attendance.save(update_fields=["signed_up_at", "checked_in_at", "checked_out_at"])
 
 
-def _tips(alliances, members, users, units, patrols) -> list[Tip]:
+def _tips(alliances, members, users, units, patrols, place) -> list[Tip]:
     now = timezone.now()
     officer = users["officer"]
     tips = []
-    for index, kind, description, place, status, days in TIPS:
+    for index, kind, description, spot, status, days in TIPS:
         alliance = alliances[index]
         unit = units["TH-WX"] if index == 1 else units["TH-DC"]
         actor = users["coordinator"]
         tip = vs.tip_submit(
             actor=actor, alliance=alliance, unit=unit, kind=kind, description=description,
-            place=place, received_at=now - datetime.timedelta(days=days),
-            volunteer=members[alliance.pk][0],
+            place=spot, received_at=now - datetime.timedelta(days=days),
+            volunteer=members[alliance.pk][0], **place(unit),
         )
         handler = officer if unit.code == "TH-DC" else users["officer2"]
         if status == "verified":
@@ -176,7 +185,7 @@ def _tips(alliances, members, users, units, patrols) -> list[Tip]:
         actor=users["coordinator"], alliance=alliances[0], unit=units["TH-DC-01"], kind="dispute",
         description="巡逻时发现两名摊贩因摊位位置争吵，推搡中一人受轻伤。", place="东城农贸市场东门",
         received_at=done.ends_at - datetime.timedelta(minutes=20), patrol=done,
-        volunteer=members[alliances[0].pk][0],
+        volunteer=members[alliances[0].pk][0], **place(units["TH-DC-01"]),
     )
     vs.tip_convert(
         actor=officer, tip=tip, title="农贸市场摊位争执纠纷", category="other",

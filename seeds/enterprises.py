@@ -65,7 +65,10 @@ def credit_code(rng: random.Random, area: str = "320902") -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def create_enterprises(*, users: dict, units: dict, rng: random.Random) -> list:
+def create_enterprises(*, users: dict, units: dict, rng: random.Random,
+                       place=lambda unit: {}) -> list:
+    """The demo's enterprise register; ``place(unit)`` locates each inside its
+    station (latitude and longitude keywords)."""
     today = timezone.localdate()
     staff = {"TH-DC": "officer", "TH-WX": "officer2", "YD-LW": "yd-lw.officer"}
     enterprises = []
@@ -75,6 +78,7 @@ def create_enterprises(*, users: dict, units: dict, rng: random.Random) -> list:
             actor=officer, name=name, credit_code=credit_code(rng), unit=units[station],
             address=address, industry=industry, contact_name=people.name(rng),
             contact_phone=people.phone(rng), liaison_officer=officer, **flags,
+            **place(units[station]),
         ))
     for position, (index, days, kind, found, rectified) in enumerate(VISITS):
         enterprise = enterprises[index]

@@ -93,14 +93,15 @@ def volunteers(*, gen, units: dict, stations: list, users: dict) -> None:
                               "ends_at", "volunteers_needed", "status", "report",
                               "created_by_id", "created_at"], now)
     t_attendance = Table(PatrolAttendance, ["patrol_id", "volunteer_id", "signed_up_at",
-                                            "checked_in_at", "checked_out_at"], now)
+                                            "checked_in_at", "checked_out_at", "latitude",
+                                            "longitude"], now)
     t_tip = Table(Tip, ["alliance_id", "volunteer_id", "patrol_id", "unit_id", "kind",
                         "description", "place", "received_at", "status", "handled_by_id",
                         "handled_at", "handling_note", "dispute_id", "created_by_id",
-                        "created_at"], now)
+                        "created_at", "latitude", "longitude"], now)
     t_outreach = Table(Outreach, ["id", "alliance_id", "date", "theme", "place",
                                   "households_reached", "people_reached", "notes",
-                                  "created_by_id", "created_at"], now)
+                                  "created_by_id", "created_at", "latitude", "longitude"], now)
     t_outreach_v = Table(Outreach.volunteers.through, ["outreach_id", "volunteer_id"], now)
 
     station_of = {s.unit.pk: s for s in stations}
@@ -152,10 +153,12 @@ def volunteers(*, gen, units: dict, stations: list, users: dict) -> None:
             busy.add((v, day, slot))
             signed = starts - datetime.timedelta(hours=rng.randint(2, 60))
             came = left = None
+            where = (None, None)
             if status == "done" and rng.random() < 0.95:
                 came = starts + datetime.timedelta(minutes=rng.randint(-15, 20))
                 left = ends + datetime.timedelta(minutes=rng.randint(-30, 10))
-            sink.add(t_attendance, (pid, v, min(signed, now), came, left))
+                where = gen.place(beat or station.unit.pk)  # the phone's position
+            sink.add(t_attendance, (pid, v, min(signed, now), came, left, *where))
         if status == "done" and rng.random() < 0.2 and chosen:
             kind = rng.choices(TIP_KINDS[:3], TIP_WEIGHTS[:3])[0]
             _tip(gen, t_tip, alliance.pk, chosen[0], pid, station, kind, ends, now)
@@ -176,7 +179,7 @@ def volunteers(*, gen, units: dict, stations: list, users: dict) -> None:
                          beat or station.unit.pk, "dispute", "邻里因琐事发生争执，志愿者现场劝解后上报。",
                          place, received, "converted", officer,
                          received + datetime.timedelta(minutes=30), "", dispute_pk, coordinator,
-                         received))
+                         received, *gen.place(beat or station.unit.pk)))
     for _ in range(scale.attendances_per_year * scale.years // 26):
         alliance = rng.choice(alliances)
         pool = members[alliance.pk]
@@ -186,7 +189,7 @@ def volunteers(*, gen, units: dict, stations: list, users: dict) -> None:
         sink.add(t_outreach, (oid, alliance.pk, day, rng.choices(THEMES, THEME_WEIGHTS)[0],
                               f"{alliance.unit.name}辖区社区广场", households,
                               households * rng.randint(2, 3), "发放宣传资料，现场答疑。",
-                              coordinator, _at(day, 18, tz)))
+                              coordinator, _at(day, 18, tz), *gen.place(alliance.unit.pk)))
         for v in rng.sample(pool, k=min(len(pool), rng.randint(3, 8))):
             sink.add(t_outreach_v, (oid, v))
 
@@ -206,7 +209,8 @@ def _tip(gen, table, alliance, volunteer, patrol, station, kind, at, now) -> Non
     note = {"new": "", "verified": "经核实情况属实，已处理。", "rejected": "经核实，情况不属实。"}[status]
     gen.sink.add(table, (alliance, volunteer, patrol, unit, kind, text,
                          f"{station.unit.name.removesuffix('派出所')}{rng.randint(1, 300)}号附近",
-                         at, status, by, handled, note, None, by or station.lead, at))
+                         at, status, by, handled, note, None, by or station.lead, at,
+                         *gen.place(unit)))
 
 
 INDUSTRIES = ["manufacturing", "chemicals", "automotive", "energy", "logistics",
@@ -230,7 +234,7 @@ def enterprises(*, gen, stations: list) -> None:
     t_ent = Table(Enterprise, ["id", "name", "credit_code", "unit_id", "address", "industry",
                                "hazardous_chemicals", "logistics", "foreign_staff",
                                "contact_name", "contact_phone", "liaison_officer_id", "active",
-                               "created_at"], now)
+                               "created_at", "latitude", "longitude"], now)
     t_visit = Table(EnterpriseVisit, ["id", "enterprise_id", "visited_on", "kind", "notes",
                                       "hazards_found", "hazards_rectified", "created_by_id",
                                       "created_at"], now)
@@ -259,7 +263,8 @@ def enterprises(*, gen, stations: list) -> None:
                          f"{town}工业园{rng.randint(1, 200)}号", industry, industry == "chemicals",
                          industry == "logistics", rng.random() < 0.05, people.name(rng),
                          people.phone(rng), officer, True,
-                         now - datetime.timedelta(days=scale.years * 365)))
+                         now - datetime.timedelta(days=scale.years * 365),
+                         *gen.place(station.unit.pk)))
         # Two or three visits a year, one of them a drill or a training.
         for year_back in range(scale.years):
             for _ in range(rng.randint(2, 3)):

@@ -76,7 +76,10 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "volunteers:patrol_create": ("patrol-list",),
     "volunteers:patrol_detail": ("patrol-detail",),
     "volunteers:patrol_sign_up": ("patrol-sign-up",),
-    "volunteers:patrol_attendance": ("patrol-check-in", "patrol-check-out"),
+    "volunteers:patrol_attendance": (
+        "patrol-check-in", "patrol-check-out", "patrol-undo-check-out",
+    ),
+    "volunteers:attendance_correct": ("patrol-correct-attendance",),
     "volunteers:patrol_complete": ("patrol-complete",),
     "volunteers:patrol_cancel": ("patrol-cancel",),
     "volunteers:tip_list": ("tip-list",),

@@ -182,3 +182,22 @@ def test_seed_stores_six_months_of_reports_for_tinghu_and_its_stations(
 
     old = timezone.now() - timezone.timedelta(days=150)
     assert Dispute.objects.filter(received_at__lt=old).exists()
+
+
+def test_seeded_tips_enterprises_outreach_and_check_ins_lie_inside_their_units(seeded):
+    from enterprises.models import Enterprise
+    from units.geo import contains
+    from volunteers.models import Outreach, PatrolAttendance, Tip
+
+    located = [(t, t.unit) for t in Tip.objects.select_related("unit")]
+    located += [(e, e.unit) for e in Enterprise.objects.select_related("unit")]
+    located += [(o, o.alliance.unit) for o in Outreach.objects.select_related("alliance__unit")]
+    located += [
+        (a, a.patrol.beat or a.patrol.unit)
+        for a in PatrolAttendance.objects.filter(checked_in_at__isnull=False)
+        .select_related("patrol__beat", "patrol__unit")
+    ]
+    assert {type(record).__name__ for record, _unit in located} == {
+        "Tip", "Enterprise", "Outreach", "PatrolAttendance"}
+    for record, unit in located:
+        assert contains(unit.boundary, record.longitude, record.latitude), (record, unit)

@@ -136,3 +136,25 @@ def test_same_seed_gives_the_same_data(db):
     first, again, other = _seed_and_read(5), _seed_and_read(5), _seed_and_read(6)
     assert first and first == again
     assert first != other
+
+
+def test_tips_enterprises_outreach_and_check_ins_are_located_inside_their_units(tiny):
+    from enterprises.models import Enterprise
+    from units.geo import contains
+    from volunteers.models import Outreach, PatrolAttendance, Tip
+
+    checks = [
+        (Tip.objects.select_related("unit")[:30], lambda t: t.unit),
+        (Enterprise.objects.select_related("unit")[:30], lambda e: e.unit),
+        (Outreach.objects.select_related("alliance__unit")[:30], lambda o: o.alliance.unit),
+        (PatrolAttendance.objects.filter(checked_in_at__isnull=False)
+         .select_related("patrol__beat", "patrol__unit")[:30],
+         lambda a: a.patrol.beat or a.patrol.unit),
+    ]
+    for records, unit_of in checks:
+        records = list(records)
+        assert records
+        for record in records:
+            assert contains(unit_of(record).boundary, record.longitude, record.latitude), record
+    # Signed up but never came: no check-in, no position.
+    assert not PatrolAttendance.objects.filter(checked_in_at=None, latitude__isnull=False).exists()

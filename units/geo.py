@@ -100,8 +100,14 @@ def contains(geometry: dict | None, longitude: Decimal, latitude: Decimal) -> bo
     return shape(geometry).buffer(TOLERANCE).contains(Point(float(longitude), float(latitude)))
 
 
+# China's extent in WGS-84 (south, west, north, east), islands included: a
+# location outside it is a typo or swapped coordinates, not a place the
+# bureau works.
+CHINA_BOUNDS = (Decimal("3.8"), Decimal("73.4"), Decimal("53.6"), Decimal("135.1"))
+
+
 def clean_location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
-    """A record's optional location: both coordinates or neither, in range."""
+    """A record's optional location: both coordinates or neither, inside China."""
     if latitude in (None, "") and longitude in (None, ""):
         return None, None
     if latitude in (None, "") or longitude in (None, ""):
@@ -109,4 +115,10 @@ def clean_location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]
     latitude, longitude = Decimal(str(latitude)), Decimal(str(longitude))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationError({"latitude": _("This is not a place on earth.")})
+    south, west, north, east = CHINA_BOUNDS
+    if not (south <= latitude <= north and west <= longitude <= east):
+        raise ValidationError({"latitude": _(
+            "This place is outside China (latitude %(south)s–%(north)s, longitude "
+            "%(west)s–%(east)s); check the numbers are not swapped."
+        ) % {"south": south, "north": north, "west": west, "east": east}})
     return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))

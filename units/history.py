@@ -44,6 +44,7 @@ class Entry:
     kind: str  # "+", "~" or "-"
     record: str
     changes: list[Change] = field(default_factory=list)
+    reason: str = ""  # the change reason a service gave (e.g. an attendance correction)
 
 
 def history_entries(
@@ -94,6 +95,7 @@ def _diff_rows(model: type[models.Model], rows: list) -> list[Entry]:
                 kind=row.history_type,
                 record=f"{model._meta.verbose_name} #{row.id}",
                 changes=changes,
+                reason=mask_text(row.history_change_reason or ""),
             )
         )
         previous[row.id] = row

@@ -126,3 +126,19 @@ class Officer(models.Model):
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.username
 
+
+
+class Located(models.Model):
+    """An optional place on earth (WGS-84 latitude and longitude, both or
+    neither, checked by units.geo.clean_location): the beat map's points.
+    Disputes and 110 calls declare the same two fields themselves."""
+
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True

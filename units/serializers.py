@@ -3,6 +3,7 @@ app's serializers use."""
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from units.masking import mask_text
@@ -69,3 +70,18 @@ class MaskedTextMixin:
             field_class = MaskedTextField
             kwargs.pop("model_field", None)
         return field_class, kwargs
+
+
+class LocationInputSerializer(serializers.Serializer):
+    """The optional location of a record a client sends (units.geo.clean_location
+    checks the pair); input serializers of located records extend it."""
+
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        required=False, allow_null=True, default=None,
+        help_text=_("Where it happened, WGS-84; with longitude, or neither."),
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+        required=False, allow_null=True, default=None,
+    )

@@ -189,11 +189,10 @@ class PatrolViewSet(_ScopedViewSet):
     def perform(self, data):
         return services.patrol_schedule(actor=self.request.user, **data)
 
-    def _attendance(self, service):
+    def _attendance(self, service, serializer=s.VolunteerChoiceSerializer):
         has_perm_or_403(self.request.user, "volunteers.record_attendance")
         patrol = self.get_object()
-        data = self._valid(s.VolunteerChoiceSerializer)
-        service(actor=self.request.user, patrol=patrol, volunteer=data["volunteer"])
+        service(actor=self.request.user, patrol=patrol, **self._valid(serializer))
         return self._out(self._fresh(patrol.pk))
 
     @_patrol_action(_("Sign a volunteer up"), s.VolunteerChoiceSerializer)
@@ -201,15 +200,32 @@ class PatrolViewSet(_ScopedViewSet):
     def sign_up(self, request, pk=None):
         return self._attendance(services.patrol_sign_up)
 
-    @_patrol_action(_("Check a volunteer in"), s.VolunteerChoiceSerializer)
+    @_patrol_action(_("Check a volunteer in, with where, if known"), s.CheckInSerializer)
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request, pk=None):
-        return self._attendance(services.attendance_check_in)
+        return self._attendance(services.attendance_check_in, s.CheckInSerializer)
 
     @_patrol_action(_("Check a volunteer out"), s.VolunteerChoiceSerializer)
     @action(detail=True, methods=["post"], url_path="check-out", url_name="check-out")
     def check_out(self, request, pk=None):
         return self._attendance(services.attendance_check_out)
+
+    @_patrol_action(
+        _("Undo a volunteer's check-out, within 15 minutes of recording it"),
+        s.VolunteerChoiceSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="undo-check-out", url_name="undo-check-out")
+    def undo_check_out(self, request, pk=None):
+        return self._attendance(services.attendance_undo_check_out)
+
+    @_patrol_action(
+        _("Correct a volunteer's check-in and check-out times, with a reason"),
+        s.AttendanceCorrectSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="correct-attendance",
+            url_name="correct-attendance")
+    def correct_attendance(self, request, pk=None):
+        return self._attendance(services.attendance_correct, s.AttendanceCorrectSerializer)
 
     @_patrol_action(_("Complete the patrol with its report"), s.ReportSerializer)
     @action(detail=True, methods=["post"])

@@ -16,6 +16,7 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
+from units.forms import LocationForm
 from units.models import Officer, Unit
 from units.selectors import unit_list, user_unit
 from units.validators import (
@@ -26,7 +27,7 @@ from units.validators import (
 )
 from volunteers import selectors
 from volunteers.models import Alliance, Membership, Outreach, Tip, Volunteer
-from volunteers.services import coordinator_users_for
+from volunteers.services import CORRECTION_REASON_LENGTH, coordinator_users_for
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -142,11 +143,25 @@ class PatrolCompleteForm(StyledForm):
                              help_text=_("What the patrol saw and did."))
 
 
+class AttendanceCorrectForm(StyledForm):
+    """New check-in and check-out times of one volunteer, and why."""
+
+    checked_in_at = forms.DateTimeField(label=_("Checked in at"), widget=datetime_input())
+    checked_out_at = forms.DateTimeField(
+        label=_("Checked out at"), widget=datetime_input(), required=False,
+        help_text=_("Leave empty while the volunteer is still on patrol."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=CORRECTION_REASON_LENGTH,
+        help_text=_("Kept in the record's history, e.g. “signed in on paper at 19:05”."),
+    )
+
+
 class PatrolCancelForm(StyledForm):
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-class TipForm(StyledForm):
+class TipForm(StyledForm, LocationForm):
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     volunteer = forms.ModelChoiceField(
         label=_("Volunteer"), queryset=Volunteer.objects.none(), required=False
@@ -183,7 +198,7 @@ class TipConvertForm(StyledForm):
     )
 
 
-class OutreachForm(StyledForm):
+class OutreachForm(StyledForm, LocationForm):
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     date = forms.DateField(label=_("Date"), widget=date_input())
     theme = forms.ChoiceField(label=_("Theme"), choices=Outreach.Theme.choices)

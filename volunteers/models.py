@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from units.models import Unit
+from units.models import Located, Unit
 from units.validators import (
     mask_id_number,
     mask_phone,
@@ -200,8 +200,9 @@ class Patrol(models.Model):
         return reverse("volunteers:patrol_detail", args=[self.pk])
 
 
-class PatrolAttendance(models.Model):
-    """One volunteer's sign-up for a patrol, and when they came and went."""
+class PatrolAttendance(Located):
+    """One volunteer's sign-up for a patrol, when they came and went, and
+    where they checked in (the phone's position, when the user allowed it)."""
 
     patrol = models.ForeignKey(
         Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="attendances"
@@ -212,6 +213,11 @@ class PatrolAttendance(models.Model):
     signed_up_at = models.DateTimeField(_("signed up at"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    # When the check-out button was pressed: a check-out can be undone for a
+    # short while after (services.UNDO_CHECK_OUT), whatever time it records.
+    checked_out_recorded_at = models.DateTimeField(
+        _("check-out recorded at"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -244,7 +250,7 @@ class PatrolAttendance(models.Model):
         return None if duration is None else round(duration.total_seconds() / 3600, 2)
 
 
-class Tip(models.Model):
+class Tip(Located):
     """A tip (线索) from a volunteer or a patrol, sent to a unit's officers."""
 
     class Kind(models.TextChoices):
@@ -337,7 +343,7 @@ class Tip(models.Model):
         return reverse("volunteers:tip_detail", args=[self.pk])
 
 
-class Outreach(models.Model):
+class Outreach(Located):
     """An outreach session (宣传走访): who went, where, and whom they reached."""
 
     class Theme(models.TextChoices):

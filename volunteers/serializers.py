@@ -14,9 +14,12 @@ from disputes.serializers import DisputeRefSerializer, PartyInputSerializer
 from units.api_support import ScopedPrimaryKeyRelatedField
 from units.models import Unit
 from units.selectors import unit_list
-from units.serializers import MaskedTextMixin, UnitRefSerializer, UserRefSerializer
+from units.serializers import (
+    LocationInputSerializer, MaskedTextMixin, UnitRefSerializer, UserRefSerializer,
+)
 from volunteers import selectors
 from volunteers.forms import coordinator_choices
+from volunteers.services import CORRECTION_REASON_LENGTH
 from volunteers.models import (
     Alliance,
     Membership,
@@ -135,7 +138,8 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PatrolAttendance
-        fields = ["id", "volunteer", "signed_up_at", "checked_in_at", "checked_out_at", "hours"]
+        fields = ["id", "volunteer", "signed_up_at", "checked_in_at", "checked_out_at",
+                  "checked_out_recorded_at", "hours", "latitude", "longitude"]
         read_only_fields = fields
 
 
@@ -182,6 +186,19 @@ class VolunteerChoiceSerializer(serializers.Serializer):
     volunteer = ScopedPrimaryKeyRelatedField(model=Volunteer, scope=_volunteers)
 
 
+class CheckInSerializer(LocationInputSerializer, VolunteerChoiceSerializer):
+    """A check-in, with the phone's position when the user allowed it."""
+
+
+class AttendanceCorrectSerializer(VolunteerChoiceSerializer):
+    checked_in_at = serializers.DateTimeField()
+    checked_out_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(
+        max_length=CORRECTION_REASON_LENGTH,
+        help_text=_("Why the times are corrected; kept in the record's history."),
+    )
+
+
 class ReportSerializer(serializers.Serializer):
     report = serializers.CharField(allow_blank=True)
 
@@ -202,12 +219,12 @@ class TipSerializer(MaskedTextMixin, serializers.ModelSerializer):
     class Meta:
         model = Tip
         fields = ["id", "alliance", "volunteer", "patrol", "unit", "kind", "kind_display",
-                  "description", "place", "received_at", "status", "status_display",
-                  "handled_by", "handled_at", "handling_note", "dispute"]
+                  "description", "place", "latitude", "longitude", "received_at", "status",
+                  "status_display", "handled_by", "handled_at", "handling_note", "dispute"]
         read_only_fields = fields
 
 
-class TipInputSerializer(serializers.Serializer):
+class TipInputSerializer(LocationInputSerializer):
     alliance = ScopedPrimaryKeyRelatedField(model=Alliance, scope=_alliances)
     unit = ScopedPrimaryKeyRelatedField(model=Unit, scope=_units)
     kind = serializers.ChoiceField(choices=Tip.Kind.choices)
@@ -242,12 +259,12 @@ class OutreachSerializer(MaskedTextMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Outreach
-        fields = ["id", "alliance", "date", "theme", "theme_display", "place", "volunteer_count",
-                  "households_reached", "people_reached", "notes"]
+        fields = ["id", "alliance", "date", "theme", "theme_display", "place", "latitude",
+                  "longitude", "volunteer_count", "households_reached", "people_reached", "notes"]
         read_only_fields = fields
 
 
-class OutreachInputSerializer(serializers.Serializer):
+class OutreachInputSerializer(LocationInputSerializer):
     alliance = ScopedPrimaryKeyRelatedField(model=Alliance, scope=_alliances)
     date = serializers.DateField()
     theme = serializers.ChoiceField(choices=Outreach.Theme.choices)

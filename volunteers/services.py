@@ -10,6 +10,7 @@ once cannot both win.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,6 +24,7 @@ from disputes.models import Source
 from notifications.models import Notification
 from notifications.services import notifications_settle, notify, recipients_in_unit
 from units.errors import TransitionError
+from units.geo import clean_location
 from units.models import Officer, Unit
 from units.selectors import require_in_scope
 from units.validators import normalise_id_number, normalise_phone
@@ -38,6 +40,15 @@ from volunteers.models import (
 
 # A volunteer may check in this long before the patrol starts.
 EARLY_CHECK_IN = datetime.timedelta(hours=1)
+# A check-out pressed by mistake can be undone this long after (the page says so).
+UNDO_MINUTES = 15
+UNDO_CHECK_OUT = datetime.timedelta(minutes=UNDO_MINUTES)
+# A corrected check-out may lie this long after the patrol's end.
+LATE_CHECK_OUT = datetime.timedelta(hours=3)
+# simple_history keeps a change reason of at most this many characters.
+CORRECTION_REASON_LENGTH = 100
+# The per-volunteer actions of the check-in sheet, in the order it shows them.
+ATTENDANCE_ACTIONS = ("check_in", "check_out", "undo_check_out", "correct")
 
 
 def _require(actor: AbstractBaseUser, perm: str) -> None:
@@ -196,13 +207,23 @@ def _lock_patrol(patrol: Patrol, actor: AbstractBaseUser) -> Patrol:
     return locked
 
 
-def _refuse_closed(patrol: Patrol) -> None:
+def _closed_refusal(patrol: Patrol) -> TransitionError | None:
     if patrol.status in (Patrol.Status.DONE, Patrol.Status.CANCELLED):
-        raise TransitionError(
+        return TransitionError(
             _("This patrol is “%(status)s”: attendance can no longer change.")
             % {"status": patrol.get_status_display()},
             code="patrol_closed",
         )
+    return None
+
+
+def _refuse(refusal: TransitionError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _refuse_closed(patrol: Patrol) -> None:
+    _refuse(_closed_refusal(patrol))
 
 
 @transaction.atomic
@@ -270,27 +291,107 @@ def _lock_attendance(locked_patrol: Patrol, volunteer: Volunteer) -> PatrolAtten
     return attendance
 
 
+def attendance_refusal(
+    action: str, patrol: Patrol, attendance: PatrolAttendance, *, now: datetime.datetime
+) -> TransitionError | None:
+    """Why ``action`` (check_in, check_out, undo_check_out, correct) cannot be
+    done on ``attendance`` now, or None when it can.
+
+    The one place these rules live: the services raise the refusal, the
+    check-in sheet offers only the actions with none.
+    """
+    if action == "correct":
+        if patrol.status == Patrol.Status.CANCELLED:
+            return TransitionError(
+                _("This patrol was cancelled: there is no attendance to correct."),
+                code="patrol_cancelled",
+            )
+        if patrol.status == Patrol.Status.PLANNED:
+            return TransitionError(
+                _("Times can be corrected once the patrol is under way; use Check in."),
+                code="not_started",
+            )
+        return None
+    if (closed := _closed_refusal(patrol)) is not None:
+        return closed
+    if action == "check_in":
+        if attendance.checked_in_at is not None:
+            return TransitionError(_("This volunteer has already checked in."), code="already_in")
+        if now < patrol.starts_at - EARLY_CHECK_IN:
+            return TransitionError(
+                _("Check-in opens an hour before the patrol starts."), code="too_early"
+            )
+        return None
+    if action == "check_out":
+        if attendance.checked_in_at is None:
+            return TransitionError(
+                _("This volunteer has not checked in, so cannot check out."),
+                code="not_checked_in",
+            )
+        if attendance.checked_out_at is not None:
+            return TransitionError(_("This volunteer has already checked out."), code="already_out")
+        return None
+    if action == "undo_check_out":
+        if attendance.checked_out_at is None:
+            return TransitionError(
+                _("This volunteer has not checked out."), code="not_checked_out"
+            )
+        recorded = attendance.checked_out_recorded_at
+        if recorded is None or now - recorded > UNDO_CHECK_OUT:
+            return TransitionError(
+                _("A check-out can only be undone within %(minutes)s minutes; "
+                  "correct the times instead.") % {"minutes": UNDO_MINUTES},
+                code="undo_expired",
+            )
+        return None
+    raise ValueError(action)
+
+
+def attendance_actions(
+    patrol: Patrol, attendance: PatrolAttendance, *, now: datetime.datetime
+) -> frozenset[str]:
+    """The attendance actions the sheet offers now (none that would be refused)."""
+    return frozenset(
+        action for action in ATTENDANCE_ACTIONS
+        if attendance_refusal(action, patrol, attendance, now=now) is None
+    )
+
+
+def patrol_complete_refusal(patrol: Patrol, *, now: datetime.datetime) -> TransitionError | None:
+    """Why the patrol cannot be completed now, or None."""
+    if (closed := _closed_refusal(patrol)) is not None:
+        return closed
+    if now < patrol.starts_at:
+        return TransitionError(
+            _("A patrol cannot be completed before it starts."), code="not_started"
+        )
+    return None
+
+
 @transaction.atomic
 def attendance_check_in(
-    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+    *,
+    actor: AbstractBaseUser,
+    patrol: Patrol,
+    volunteer: Volunteer,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> PatrolAttendance:
-    """Record that a signed-up volunteer arrived; the patrol is then under way.
+    """Record that a signed-up volunteer arrived, and where when the phone
+    sent its position; the patrol is then under way.
 
     Refused: a second check-in, a check-in on a closed patrol, or more than an
     hour before the patrol starts.
     """
+    latitude, longitude = clean_location(latitude, longitude)
     locked = _lock_patrol(patrol, actor)
     _refuse_closed(locked)
     attendance = _lock_attendance(locked, volunteer)
-    if attendance.checked_in_at is not None:
-        raise TransitionError(_("This volunteer has already checked in."), code="already_in")
     now = timezone.now()
-    if now < locked.starts_at - EARLY_CHECK_IN:
-        raise TransitionError(
-            _("Check-in opens an hour before the patrol starts."), code="too_early"
-        )
+    _refuse(attendance_refusal("check_in", locked, attendance, now=now))
     attendance.checked_in_at = now
-    attendance.save(update_fields=["checked_in_at"])
+    attendance.latitude, attendance.longitude = latitude, longitude
+    attendance.save(update_fields=["checked_in_at", "latitude", "longitude"])
     if locked.status == Patrol.Status.PLANNED:
         locked.status = Patrol.Status.UNDER_WAY
         locked.save(update_fields=["status"])
@@ -308,14 +409,98 @@ def attendance_check_out(
     locked = _lock_patrol(patrol, actor)
     _refuse_closed(locked)
     attendance = _lock_attendance(locked, volunteer)
-    if attendance.checked_in_at is None:
-        raise TransitionError(
-            _("This volunteer has not checked in, so cannot check out."), code="not_checked_in"
-        )
-    if attendance.checked_out_at is not None:
-        raise TransitionError(_("This volunteer has already checked out."), code="already_out")
-    attendance.checked_out_at = max(timezone.now(), attendance.checked_in_at)
-    attendance.save(update_fields=["checked_out_at"])
+    now = timezone.now()
+    _refuse(attendance_refusal("check_out", locked, attendance, now=now))
+    attendance.checked_out_at = max(now, attendance.checked_in_at)
+    attendance.checked_out_recorded_at = now
+    attendance.save(update_fields=["checked_out_at", "checked_out_recorded_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_undo_check_out(
+    *, actor: AbstractBaseUser, patrol: Patrol, volunteer: Volunteer
+) -> PatrolAttendance:
+    """Take back a check-out pressed by mistake, within UNDO_CHECK_OUT of
+    pressing it and while the patrol is open; later, correct the times."""
+    locked = _lock_patrol(patrol, actor)
+    attendance = _lock_attendance(locked, volunteer)
+    _refuse(attendance_refusal("undo_check_out", locked, attendance, now=timezone.now()))
+    attendance.checked_out_at = attendance.checked_out_recorded_at = None
+    attendance.save(update_fields=["checked_out_at", "checked_out_recorded_at"])
+    return attendance
+
+
+def correction_errors(
+    patrol: Patrol,
+    checked_in_at: datetime.datetime,
+    checked_out_at: datetime.datetime | None,
+    *,
+    now: datetime.datetime,
+) -> dict[str, str]:
+    """Field errors of corrected times: check-in from an hour before the
+    patrol to its end, check-out after check-in and at most LATE_CHECK_OUT
+    after the end, neither in the future; a finished patrol needs both."""
+    errors = {}
+
+    def local(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    earliest = patrol.starts_at - EARLY_CHECK_IN
+    if checked_in_at > now:
+        errors["checked_in_at"] = _("The check-in time cannot be in the future.")
+    elif not earliest <= checked_in_at <= patrol.ends_at:
+        errors["checked_in_at"] = _(
+            "Check-in must lie between %(start)s and the patrol's end, %(end)s."
+        ) % {"start": local(earliest), "end": local(patrol.ends_at)}
+    if checked_out_at is None:
+        if patrol.status == Patrol.Status.DONE:
+            errors["checked_out_at"] = _("The patrol is done: give the check-out time too.")
+        return errors
+    latest = patrol.ends_at + LATE_CHECK_OUT
+    if checked_out_at > now:
+        errors["checked_out_at"] = _("The check-out time cannot be in the future.")
+    elif checked_out_at < checked_in_at:
+        errors["checked_out_at"] = _("Check-out must come after check-in.")
+    elif checked_out_at > latest:
+        errors["checked_out_at"] = _(
+            "Check-out must be no later than %(end)s, three hours after the patrol's end."
+        ) % {"end": local(latest)}
+    return errors
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor: AbstractBaseUser,
+    patrol: Patrol,
+    volunteer: Volunteer,
+    checked_in_at: datetime.datetime,
+    checked_out_at: datetime.datetime | None = None,
+    reason: str,
+) -> PatrolAttendance:
+    """Set a volunteer's check-in and check-out times to what really happened.
+
+    For patrols under way or done (a planned one uses Check in; a cancelled
+    one has no attendance). The reason is required and kept as the history
+    row's change reason, so the record's History page says who changed the
+    times, from what, to what, and why.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the times are corrected.")})
+    locked = _lock_patrol(patrol, actor)
+    attendance = _lock_attendance(locked, volunteer)
+    now = timezone.now()
+    _refuse(attendance_refusal("correct", locked, attendance, now=now))
+    errors = correction_errors(locked, checked_in_at, checked_out_at, now=now)
+    if errors:
+        raise ValidationError(errors)
+    attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
+    if checked_out_at is None:
+        attendance.checked_out_recorded_at = None
+    attendance._change_reason = reason[:CORRECTION_REASON_LENGTH]
+    attendance.save(update_fields=["checked_in_at", "checked_out_at", "checked_out_recorded_at"])
     return attendance
 
 
@@ -331,8 +516,7 @@ def patrol_complete(*, actor: AbstractBaseUser, patrol: Patrol, report: str) -> 
     if not report.strip():
         raise ValidationError({"report": _("Write a short report of what the patrol saw.")})
     now = timezone.now()
-    if now < locked.starts_at:
-        raise TransitionError(_("A patrol cannot be completed before it starts."), code="not_started")
+    _refuse(patrol_complete_refusal(locked, now=now))
     for attendance in locked.attendances.select_for_update().filter(
         checked_in_at__isnull=False, checked_out_at__isnull=True
     ):
@@ -378,9 +562,13 @@ def tip_submit(
     received_at: datetime.datetime | None = None,
     volunteer: Volunteer | None = None,
     patrol: Patrol | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Tip:
-    """Pass a tip on to the officers of a station or beat."""
+    """Pass a tip on to the officers of a station or beat (with where it was
+    seen, if known)."""
     _require(actor, "volunteers.add_tip")
+    latitude, longitude = clean_location(latitude, longitude)
     require_in_scope(actor, alliance.unit)
     require_in_scope(actor, unit)
     now = timezone.now()
@@ -396,7 +584,7 @@ def tip_submit(
     tip = Tip(
         alliance=alliance, unit=unit, kind=kind, description=description.strip(),
         place=place.strip(), received_at=received_at, volunteer=volunteer, patrol=patrol,
-        created_by=actor,
+        latitude=latitude, longitude=longitude, created_by=actor,
     )
     _full_clean(tip, exclude=["created_by"])
     tip.save()
@@ -522,9 +710,12 @@ def outreach_record(
     households_reached: int = 0,
     people_reached: int = 0,
     notes: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Outreach:
     """Log an outreach session; the volunteers must be members of the alliance."""
     _require(actor, "volunteers.add_outreach")
+    latitude, longitude = clean_location(latitude, longitude)
     require_in_scope(actor, alliance.unit)
     if date > timezone.localdate():
         raise ValidationError({"date": _("Outreach is logged after it took place.")})
@@ -537,7 +728,7 @@ def outreach_record(
     outreach = Outreach(
         alliance=alliance, date=date, theme=theme, place=place.strip(),
         households_reached=households_reached, people_reached=people_reached,
-        notes=notes.strip(), created_by=actor,
+        notes=notes.strip(), latitude=latitude, longitude=longitude, created_by=actor,
     )
     _full_clean(outreach, exclude=["created_by"])
     outreach.save()

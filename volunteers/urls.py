@@ -28,6 +28,11 @@ urlpatterns = [
     path("patrols/<int:pk>/complete/", views.patrol_complete, name="patrol_complete"),
     path("patrols/<int:pk>/cancel/", views.patrol_cancel, name="patrol_cancel"),
     path(
+        "patrols/<int:pk>/attendance/<int:attendance_pk>/correct/",
+        views.attendance_correct,
+        name="attendance_correct",
+    ),
+    path(
         "patrols/<int:pk>/attendance/<int:attendance_pk>/<slug:action>/",
         views.patrol_attendance,
         name="patrol_attendance",

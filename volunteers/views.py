@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from disputes import services as dispute_services
 from units.conf import fengqiao
 from units.errors import TransitionError
+from units.forms import LocationForm
 from units.selectors import unit_get, user_unit
 from units.validators import mask_id_number, mask_phone
 from volunteers import selectors, services
@@ -34,6 +35,7 @@ from volunteers.filters import (
 )
 from volunteers.forms import (
     AllianceForm,
+    AttendanceCorrectForm,
     FiguresForm,
     ImportUploadForm,
     MembershipForm,
@@ -390,14 +392,25 @@ def patrol_create(request):
 
 
 def _patrol_page(request, patrol, *, complete_form=None, cancel_form=None, status=200):
+    """The patrol with its check-in sheet. Each row offers only the actions
+    the services would accept now (services.attendance_actions)."""
     user = request.user
     can_record = user.has_perm("volunteers.record_attendance")
     open_ = patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
+    now = timezone.now()
+    sheet = list(selectors.patrol_sheet(patrol=patrol))
+    for attendance in sheet:
+        attendance.actions = (
+            services.attendance_actions(patrol, attendance, now=now) if can_record else frozenset()
+        )
     return render(request, "volunteers/patrol_detail.html", {
-        "nav": NAV, "patrol": patrol,
-        "sheet": selectors.patrol_sheet(patrol=patrol),
-        "can_record": can_record and open_,
+        "nav": NAV, "patrol": patrol, "sheet": sheet,
+        "can_record": can_record and (open_ or patrol.status == Patrol.Status.DONE),
+        "check_in_opens": patrol.starts_at - services.EARLY_CHECK_IN,
+        "too_early": now < patrol.starts_at - services.EARLY_CHECK_IN,
+        "undo_minutes": services.UNDO_MINUTES,
         "sign_up_form": SignUpForm(user=user, patrol=patrol) if can_record and open_ else None,
+        "can_complete": can_record and services.patrol_complete_refusal(patrol, now=now) is None,
         "complete_form": complete_form or PatrolCompleteForm(),
         "cancel_form": cancel_form or PatrolCancelForm(),
         "can_cancel": can_record and patrol.status == Patrol.Status.PLANNED,
@@ -426,9 +439,20 @@ def patrol_sign_up(request, pk):
     return redirect(patrol)
 
 
+def _check_in_position(request) -> dict:
+    """The phone's position the check-in button sent, if the user allowed it.
+    Best effort: a position that does not parse is left out, never a reason
+    to refuse the check-in."""
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        return {}
+    return {"latitude": form.cleaned_data["latitude"], "longitude": form.cleaned_data["longitude"]}
+
+
 _ATTENDANCE_ACTIONS = {
     "check_in": (services.attendance_check_in, _("%(name)s checked in.")),
     "check_out": (services.attendance_check_out, _("%(name)s checked out.")),
+    "undo_check_out": (services.attendance_undo_check_out, _("%(name)s's check-out was undone.")),
 }
 
 
@@ -442,11 +466,36 @@ def patrol_attendance(request, pk, attendance_pk, action):
     if action not in _ATTENDANCE_ACTIONS:
         raise Http404
     service, done = _ATTENDANCE_ACTIONS[action]
+    extra = _check_in_position(request) if action == "check_in" else {}
     if _call_with_message(request, lambda: service(
-        actor=request.user, patrol=patrol, volunteer=attendance.volunteer
+        actor=request.user, patrol=patrol, volunteer=attendance.volunteer, **extra
     )):
         messages.success(request, done % {"name": attendance.volunteer.name})
     return redirect(patrol)
+
+
+@login_required
+@_perm("record_attendance")
+def attendance_correct(request, pk, attendance_pk):
+    """Correct one volunteer's check-in and check-out times, with a reason."""
+    patrol = selectors.patrol_get(user=request.user, pk=pk)
+    attendance = get_object_or_404(patrol.attendances.select_related("volunteer"), pk=attendance_pk)
+    form = AttendanceCorrectForm(request.POST or None, initial={
+        "checked_in_at": attendance.checked_in_at, "checked_out_at": attendance.checked_out_at,
+    })
+    refusal = services.attendance_refusal("correct", patrol, attendance, now=timezone.now())
+    if refusal is None and request.method == "POST" and form.is_valid() and _call(form, lambda: (
+        services.attendance_correct(
+            actor=request.user, patrol=patrol, volunteer=attendance.volunteer, **form.cleaned_data
+        )
+    )):
+        messages.success(request, _("%(name)s's times were corrected.") % {
+            "name": attendance.volunteer.name})
+        return redirect(patrol)
+    return render(request, "volunteers/attendance_correct.html", {
+        "nav": NAV, "form": form, "patrol": patrol, "attendance": attendance,
+        "refusal": refusal.message if refusal is not None else "",
+    })
 
 
 @login_required

@@ -219,7 +219,7 @@ NOT_ROLE_PAGES = re.compile(
     r"^(login|logout|set_language|accounts:|admin:|api-|schema|history$|reveal_text$|"
     r"disputes:(reveal_party|referral_answer|attachment|agreement_print|action|"
     r"agreement_performance|agreement_confirmation|agreement_confirmation_decision)$|"
-    r"reports:records$|volunteers:(membership_remove|patrol_attendance|tip_handle)$)"
+    r"reports:records$|volunteers:(membership_remove|patrol_attendance|attendance_correct|tip_handle)$)"
 )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from disputes.models import Dispute
 from seeds.geography import rectangle
 from tests.conftest import PASSWORD, build_world, register
+from tests.e2e.test_accessibility import AXE, AXE_TAGS, RUN_AXE
 from units.services import unit_set_boundary
 
 BOXES = {"tinghu": (120.10, 33.30, 120.30, 33.45), "dongcheng": (120.12, 33.32, 120.20, 33.40),
@@ -88,4 +89,81 @@ def test_use_my_location_fills_the_call_form(world, chromium, live_server, shots
 
     call = Incident.objects.get(number="110-E2E-MAP")
     assert (call.latitude, call.longitude) == (Decimal("33.351200"), Decimal("120.163400"))
+    browser.close()
+
+
+def _located_tip(world):
+    from volunteers import services as vs
+
+    alliance = vs.alliance_save(actor=world.coordinator, name="东亭有义平安联盟",
+                                unit=world.dongcheng, focus="patrol")
+    return vs.tip_submit(actor=world.coordinator, alliance=alliance, unit=world.dc_beat,
+                         kind="safety_hazard", description="井盖缺失", place="东城小区北门",
+                         latitude=Decimal("33.345"), longitude=Decimal("120.145"))
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_tip_layer_shows_tips_and_filters_by_their_status(world, chromium, live_server, shots, width):
+    _located_tip(world)
+    browser, page = _sign_in(chromium, live_server, width)
+    page.goto(live_server.url + "/map/")
+    page.wait_for_selector("#beat-map[data-loaded=true]")
+    page.evaluate("document.getElementById('beat-map').dataset.loaded = ''")
+    page.select_option("#map-kind", "tip")
+    page.wait_for_selector("#beat-map[data-loaded=true]")
+    assert page.locator(".leaflet-records-pane path.leaflet-interactive").count() == 1
+    # Tips have no category; their own statuses only.
+    assert page.is_disabled("#map-category")
+    assert page.locator('#map-status optgroup[data-kind="dispute"]').get_attribute("hidden") is not None
+    page.screenshot(path=str(shots / f"map-tips-{width}.png"), full_page=True)
+    page.evaluate("document.getElementById('beat-map').dataset.loaded = ''")
+    page.select_option("#map-status", "verified")
+    page.wait_for_selector("#beat-map[data-loaded=true]")
+    assert page.locator(".leaflet-records-pane path.leaflet-interactive").count() == 0
+    browser.close()
+
+
+def test_the_check_in_button_sends_the_phones_position(world, chromium, live_server, shots):
+    from volunteers import services as vs
+    from volunteers.models import PatrolAttendance
+
+    alliance = vs.alliance_save(actor=world.coordinator, name="东亭有义平安联盟",
+                                unit=world.dongcheng, focus="patrol")
+    volunteer = vs.volunteer_save(actor=world.coordinator, name="陈一", phone="13812340001",
+                                  unit=world.dongcheng)
+    vs.membership_save(actor=world.coordinator, volunteer=volunteer, alliance=alliance)
+    starts = timezone.now() - datetime.timedelta(minutes=30)
+    patrol = vs.patrol_schedule(actor=world.coordinator, alliance=alliance, unit=world.dongcheng,
+                                area="东城小区夜巡", starts_at=starts,
+                                ends_at=starts + datetime.timedelta(hours=2), volunteers_needed=2)
+    vs.patrol_sign_up(actor=world.coordinator, patrol=patrol, volunteer=volunteer)
+    browser = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                   geolocation={"latitude": 33.3456, "longitude": 120.1456},
+                                   permissions=["geolocation"])
+    browser.set_default_timeout(15_000)
+    browser.add_init_script(script=AXE)
+    page = browser.new_page()
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "coordinator")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    page.goto(live_server.url + patrol.get_absolute_url())
+    with page.expect_navigation():
+        page.click("#sheet .btn-success")
+    attendance = PatrolAttendance.objects.get(patrol=patrol)
+    assert attendance.checked_in_at is not None
+    assert (attendance.latitude, attendance.longitude) == (Decimal("33.345600"), Decimal("120.145600"))
+    # Now 签退 and 更正时间, with nothing wider than the phone.
+    assert page.locator("#sheet .btn-field").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "patrol-checked-in-390.png"), full_page=True)
+    assert page.evaluate(RUN_AXE, AXE_TAGS) == []
+    page.click("#sheet a[href$='/correct/']")
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The correction page is not in the accessibility run's list (it needs a
+    # checked-in volunteer): axe-core checks it here.
+    assert page.evaluate(RUN_AXE, AXE_TAGS) == []
+    page.screenshot(path=str(shots / "attendance-correct-390.png"), full_page=True)
     browser.close()

@@ -5,6 +5,8 @@
   var el = document.getElementById("beat-map");
   if (!el || !window.L) return;
   var RAMP = ["#f1f5f9", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+  var KIND_COLOURS = { dispute: "#b91c1c", incident: "#b45309", tip: "#7c3aed",
+                       enterprise: "#0f766e", outreach: "#1d4ed8", check_in: "#15803d" };
   var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles) });
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
@@ -85,8 +87,11 @@
       .then(function (data) {
         beats = data;
         drawBeats();
+        // "#beat-12" (the dashboard's hotspot links) opens on that beat.
+        var wanted = /^#beat-(\d+)$/.exec(window.location.hash);
         if (data.features.length) {
           map.fitBounds(L.geoJSON(data).getBounds(), { padding: [10, 10] });
+          if (wanted) showBeat(wanted[1]);
         } else {
           map.setView([33.38, 120.16], 10);
           total.textContent = el.dataset.empty;
@@ -96,7 +101,7 @@
   function loadPoints() {
     var params = new URLSearchParams();
     ["kind", "received_after", "received_before", "category", "status"].forEach(function (name) {
-      if (form[name].value) params.set(name, form[name].value);
+      if (form[name].value && !form[name].disabled) params.set(name, form[name].value);
     });
     fetch(el.dataset.points + "?" + params, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -110,7 +115,7 @@
                            title: p.count + " " + el.dataset.countLabel })
               .bindPopup(escape(p.count) + " " + escape(el.dataset.countLabel)).addTo(pointsLayer);
           } else {
-            L.circleMarker(ll, { pane: "records", radius: 6, color: "#ffffff", weight: 1.5, fillColor: p.kind === "incident" ? "#b45309" : "#b91c1c", fillOpacity: 0.9 })
+            L.circleMarker(ll, { pane: "records", radius: 6, color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#b91c1c", fillOpacity: 0.9 })
               .bindPopup('<a href="' + escape(p.url) + '"><strong>' + escape(p.title) + "</strong></a><br>" + escape(p.subtitle) + " · " + escape(p.when))
               .addTo(pointsLayer);
           }
@@ -135,22 +140,52 @@
         }).join("") : '<li class="list-unstyled text-muted">' + escape(list.dataset.empty) + "</li>";
       });
   }
+  // Zoom to one beat and open its figures; false when it has no outline here.
+  function showBeat(id) {
+    var found = false;
+    if (!beatsLayer) return found;
+    beatsLayer.eachLayer(function (layer) {
+      if (String(layer.feature.id) === String(id)) {
+        map.fitBounds(layer.getBounds(), { maxZoom: 15 });
+        layer.openPopup();
+        found = true;
+      }
+    });
+    return found;
+  }
   // A beat of the ranking shows itself on the map (the link still leads to its page).
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-map-beat]");
-    if (!link || !beatsLayer || event.ctrlKey || event.metaKey) return;
-    beatsLayer.eachLayer(function (layer) {
-      if (String(layer.feature.id) === link.dataset.mapBeat) {
-        event.preventDefault();
-        map.fitBounds(layer.getBounds(), { maxZoom: 15 });
-        layer.openPopup();
-        el.scrollIntoView({ behavior: "smooth" });
-      }
+    if (!link || event.ctrlKey || event.metaKey) return;
+    if (showBeat(link.dataset.mapBeat)) {
+      event.preventDefault();
+      el.scrollIntoView({ behavior: "smooth" });
+    }
+  });
+  // Each kind offers only its own statuses, the category only for disputes,
+  // and the dates only where a kind has a time.
+  function fitFiltersToKind() {
+    var kind = form.kind.value;
+    var option = form.kind.options[form.kind.selectedIndex];
+    form.status.querySelectorAll("optgroup").forEach(function (group) {
+      var mine = group.dataset.kind === kind;
+      group.hidden = !mine;
+      group.disabled = !mine;
     });
-  });
+    if (form.status.selectedOptions[0] && form.status.selectedOptions[0].parentNode.disabled) {
+      form.status.value = "";
+    }
+    form.status.disabled = !form.status.querySelector('optgroup[data-kind="' + kind + '"]');
+    form.category.disabled = kind !== "dispute";
+    if (form.category.disabled) form.category.value = "";
+    form.received_after.disabled = form.received_before.disabled = !option.dataset.dated;
+  }
   form.addEventListener("change", function (event) {
-    if (event.target.name === "figure") { drawBeats(); loadHotspots(); } else loadPoints();
+    if (event.target.name === "figure") { drawBeats(); loadHotspots(); return; }
+    if (event.target.name === "kind") fitFiltersToKind();
+    loadPoints();
   });
+  fitFiltersToKind();
   loadBeats();
   loadPoints();
 })();
