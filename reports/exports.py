@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from disputes.models import Category, Track
 from reports import figures
 from reports.months import format_month
-from units.exports import csv_row, xlsx_text_as_text
+from units.exports import csv_row, sheet_title, xlsx_text_as_text
 
 COUNT, RATE, DAYS, HOURS = "count", "rate", "days", "hours"
 
@@ -473,7 +473,7 @@ def report_xlsx(report) -> bytes:
     workbook.remove(workbook.active)
     bold = Font(bold=True)
     for title, heads, rows in sections(report):
-        sheet = workbook.create_sheet(_sheet_title(title))
+        sheet = workbook.create_sheet(sheet_title(title))
         for label, value in header_block(report):
             sheet.append([label, value])
             xlsx_text_as_text(sheet[sheet.max_row])
@@ -496,9 +496,3 @@ def report_xlsx(report) -> bytes:
     workbook.save(buffer)
     return buffer.getvalue()
 
-
-def _sheet_title(title: str) -> str:
-    # Excel refuses these characters and names longer than 31 characters.
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    return title[:31]
