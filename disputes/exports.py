@@ -45,3 +45,20 @@ MEDIATORS = ListExport(
     select_related=("unit",),
     prefetch_related=("specialities",),
 )
+
+FOLLOW_UPS = ListExport(
+    name="follow-ups",
+    title=_("Follow-ups"),
+    columns=(
+        Column(_("Dispute"), lambda f: f.dispute.reference),
+        Column(_("Station"), lambda f: f.dispute.unit.name),
+        Column(_("Due"), lambda f: f.due_on),
+        Column(_("Done at"), lambda f: f.done_at),
+        Column(_("Officer"), lambda f: person(f.officer)),
+        Column(_("Method"), display("method")),
+        Column(_("Finding"), display("finding")),
+        Column(_("Satisfaction"), display("satisfaction")),
+        Column(_("Notes"), lambda f: f.notes, free_text=True),
+    ),
+    select_related=("dispute__unit", "officer"),
+)
