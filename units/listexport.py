@@ -51,7 +51,7 @@ XLSX_MAX_ROWS = 10_000
 # Rows fetched per query while streaming (prefetches run once per chunk).
 CHUNK_SIZE = 500
 # The page's own parameters, not part of the filter an export records.
-_NOT_FILTER = ("export", "as", "page")
+_NOT_FILTER = ("export", "format", "page")
 
 
 def mask_free_text(value: str) -> str:
