@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Officer, Unit
+from units.models import ExportEvent, Officer, Unit
 from units.services import check_boundary
 
 
@@ -102,6 +102,25 @@ class HistoryAdmin(admin.ModelAdmin):
             for f in self.model._meta.fields
             if f.name == "id_number" or "phone" in f.name
         ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExportEvent)
+class ExportEventAdmin(admin.ModelAdmin):
+    """The audit trail of list exports (units/listexport.py): read-only."""
+
+    list_display = ["at", "user", "list_name", "file_format", "rows", "via", "query"]
+    list_filter = ["list_name", "file_format", "via"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "list_name"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

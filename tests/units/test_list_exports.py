@@ -184,3 +184,16 @@ def test_mediators_export_masks_phones(world, client):
     rows = read_csv(export(client, "disputes:mediator_list", "csv"))
     assert [row[0] for row in rows[1:]] == ["调解员甲"]
     assert "138****4567" in rows[1] and PHONE not in str(rows)
+
+
+def test_the_export_log_is_read_only_in_the_admin(world, client, cases):
+    login(client, world.officer)
+    export(client, "disputes:list", "csv")
+    event = ExportEvent.objects.get()
+    login(client, world.admin)
+    changelist = client.get(reverse("admin:units_exportevent_changelist"))
+    assert changelist.status_code == 200 and "disputes" in changelist.content.decode()
+    assert client.get(reverse("admin:units_exportevent_add")).status_code == 403
+    delete = reverse("admin:units_exportevent_delete", args=[event.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ExportEvent.objects.filter(pk=event.pk).exists()
