@@ -26,14 +26,14 @@ The rules every export follows:
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from units.exports import csv_row, sheet_title, xlsx_text_as_text
@@ -237,7 +237,7 @@ def file_response(
     )
     if file_format == CSV:
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in csv_lines(export, queryset)),
+            _encoded(csv_lines(export, queryset), translation.get_language()),
             content_type=CONTENT_TYPES[CSV],
         )
     else:
@@ -245,6 +245,15 @@ def file_response(
     response["Content-Disposition"] = f'attachment; filename="{export.filename(file_format)}"'
     response["X-Export-Rows"] = str(count)
     return response
+
+
+def _encoded(lines: Iterator[str], language: str) -> Iterator[bytes]:
+    """The streamed lines as bytes, written in the request's language: the
+    rows are made after the view has returned, when the request's language
+    may no longer be the active one."""
+    with translation.override(language):
+        for line in lines:
+            yield line.encode("utf-8")
 
 
 def over_cap(queryset: QuerySet, file_format: str) -> int | None:

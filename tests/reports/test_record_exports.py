@@ -25,7 +25,7 @@ def test_every_drill_down_list_exports_its_records(client, tinghu_report, built)
     for key in sorted(figures.RECORD_KEYS):
         url = reverse("reports:records", args=[tinghu_report.pk, key])
         page = client.get(url)
-        assert f"?export=csv" in page.content.decode(), key
+        assert "?export=csv" in page.content.decode(), key
         response = client.get(url, {"export": "csv"})
         assert response.status_code == 200, key
         assert f"report-TH-2026-03-{key}" in response["Content-Disposition"], key
