@@ -16,11 +16,13 @@ from units.api_filters import OrderingFilter
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from disputes import exports
 from disputes import selectors, services
 from disputes import serializers as s
 from disputes.filters import DisputeFilter, MediatorFilter
 from disputes.models import Agreement, Dispute, JudicialConfirmation, Mediator
 from disputes.workflow import Action, required_permission
+from units.api_exports import ExportAction
 from units.api_support import (
     ERRORS_400,
     ERRORS_403,
@@ -57,9 +59,10 @@ def _transition_schema(summary, request):
         responses={201: s.DisputeDetailSerializer, 400: ERRORS_400, 403: ERRORS_403},
     ),
 )
-class DisputeViewSet(viewsets.GenericViewSet):
+class DisputeViewSet(ExportAction, viewsets.GenericViewSet):
     """Disputes of the user's unit subtree and the Fengqiao flow's actions."""
 
+    list_export = exports.DISPUTES
     serializer_class = s.DisputeListSerializer
     read_permission = "disputes.view_dispute"
     # The FilterSet carries its own ``ordering``, shared with the list page.
@@ -408,9 +411,12 @@ class DisputeViewSet(viewsets.GenericViewSet):
         responses={200: s.MediatorSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
     ),
 )
-class MediatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MediatorViewSet(
+    ExportAction, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The mediation pool of the user's units and the units above them."""
 
+    list_export = exports.MEDIATORS
     serializer_class = s.MediatorSerializer
     read_permission = "disputes.view_mediator"
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from disputes import selectors, services
+from disputes import exports, selectors, services
 from disputes.filters import MEASURES, DisputeFilter, MediatorFilter
 from disputes.forms import (
     ACTION_FORMS,
@@ -48,6 +48,7 @@ from disputes.workflow import Action, allowed_actions, required_permission
 from units import formtokens, reveals
 from units.conf import fengqiao
 from units.errors import TransitionError
+from units.listexport import page_export
 from units.pagination import CappedPaginator
 from units.selectors import user_unit
 
@@ -85,6 +86,8 @@ def dispute_list(request):
     filterset.form.fields["status"].widget.attrs["size"] = 3
     for name in ("received_after", "received_before"):
         filterset.form.fields[name].widget.input_type = "date"
+    if (export := page_export(request, exports.DISPUTES, filterset.qs)) is not None:
+        return export
     page = _paginate(request, filterset.qs, CappedPaginator)
     return render(request, "disputes/list.html", {
         "nav": "disputes", "filter": filterset, "page_obj": page,
@@ -567,6 +570,8 @@ def agreement_print(request, pk, agreement_pk):
 def mediator_list(request):
     mediators = selectors.mediator_list(user=request.user)
     filterset = MediatorFilter(request.GET or None, queryset=mediators)
+    if (export := page_export(request, exports.MEDIATORS, filterset.qs)) is not None:
+        return export
     style_form(filterset.form)
     return render(request, "disputes/mediator_list.html", {
         "nav": "mediators", "filter": filterset, "page_obj": _paginate(request, filterset.qs),

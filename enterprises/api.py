@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from units.api_filters import OrderingFilter
 from rest_framework.response import Response
 
+from enterprises import exports
 from enterprises import selectors, services
 from enterprises.filters import (
     EnterpriseFilter,
@@ -25,6 +26,7 @@ from enterprises.serializers import (
     RequestDeclineSerializer,
     RequestResolveSerializer,
 )
+from units.api_exports import ExportAction
 from units.api_support import (
     ERRORS_400,
     ERRORS_403,
@@ -49,7 +51,7 @@ from units.api_support import (
     ),
 )
 class EnterpriseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ExportAction, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """The enterprise register; the contact phone is only ever shown masked."""
 
@@ -57,6 +59,7 @@ class EnterpriseViewSet(
     read_permission = "enterprises.view_enterprise"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseFilter
+    list_export = exports.ENTERPRISES
     ordering_fields = ["name", "last_visit", "created_at"]
     ordering = ["name"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -158,7 +161,7 @@ def _request_action_schema(summary, request_serializer=None):
         responses={201: EnterpriseRequestSerializer, 400: ERRORS_400, 403: ERRORS_403},
     ),
 )
-class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
+class EnterpriseRequestViewSet(ExportAction, viewsets.ReadOnlyModelViewSet):
     """Requests (诉求) tracked to their answer: open → in progress → resolved /
     declined. A refused change of state answers 409."""
 
@@ -166,6 +169,7 @@ class EnterpriseRequestViewSet(viewsets.ReadOnlyModelViewSet):
     read_permission = "enterprises.view_enterpriserequest"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = EnterpriseRequestFilter
+    list_export = exports.REQUESTS
     ordering_fields = ["due_on", "received_on"]
 
     def get_queryset(self):

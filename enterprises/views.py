@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import selectors, services
+from enterprises import exports, selectors, services
 from enterprises.filters import EnterpriseFilter, EnterpriseRequestFilter
 from enterprises.forms import (
     EnterpriseFiguresForm,
@@ -39,6 +39,7 @@ from units import selectors as unit_selectors
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.forms import add_bootstrap_classes
+from units.listexport import page_export
 from units.validators import mask_phone
 
 NAV = "enterprises"
@@ -70,8 +71,11 @@ def enterprise_list(request):
     enterprises = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), request=request
     )
+    ordered = enterprises.qs.order_by("name", "pk")
+    if (export := page_export(request, exports.ENTERPRISES, ordered)) is not None:
+        return export
     add_bootstrap_classes(enterprises.form)
-    page = Paginator(enterprises.qs.order_by("name", "pk"), fengqiao("PAGE_SIZE")).get_page(
+    page = Paginator(ordered, fengqiao("PAGE_SIZE")).get_page(
         request.GET.get("page")
     )
     return render(
@@ -226,6 +230,8 @@ def request_board(request):
     query["status"] = status
     scoped = selectors.request_list(user=request.user)
     requests = EnterpriseRequestFilter(query, queryset=scoped, request=request)
+    if (export := page_export(request, exports.REQUESTS, requests.qs)) is not None:
+        return export
     add_bootstrap_classes(requests.form)
     counts = dict(
         scoped.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")

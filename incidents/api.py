@@ -16,6 +16,7 @@ from disputes.selectors import repeat_call_candidates
 from disputes.serializers import DisputeListSerializer
 from disputes.services import PartyData
 from incidents import selectors, services
+from incidents.exports import INCIDENTS
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from incidents.serializers import (
@@ -23,6 +24,7 @@ from incidents.serializers import (
     IncidentLinkSerializer,
     IncidentSerializer,
 )
+from units.api_exports import ExportAction
 from units.api_support import (
     ERRORS_400,
     ERRORS_403,
@@ -42,9 +44,12 @@ from units.api_support import (
         responses={201: IncidentSerializer, 400: ERRORS_400, 403: ERRORS_403},
     ),
 )
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IncidentViewSet(
+    ExportAction, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """110 calls; the caller's phone is only ever shown masked."""
 
+    list_export = INCIDENTS
     serializer_class = IncidentSerializer
     read_permission = "incidents.view_incident"
     filter_backends = [DjangoFilterBackend, OrderingFilter]

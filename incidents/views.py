@@ -17,12 +17,13 @@ from disputes import selectors as dispute_selectors
 from disputes.models import Party, Source, Status
 from disputes.services import PartyData
 from disputes.views import registration_form
-from incidents import selectors, services
+from incidents import exports, selectors, services
 from incidents.filters import IncidentFilter
 from incidents.forms import IncidentForm, IncidentLinkForm
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.forms import add_bootstrap_classes
+from units.listexport import page_export
 from units.validators import mask_phone
 
 HOME_LIST_SIZE = 20
@@ -40,6 +41,8 @@ def incident_list(request):
     incidents = IncidentFilter(
         request.GET, queryset=selectors.incident_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.INCIDENTS, incidents.qs)) is not None:
+        return export
     add_bootstrap_classes(incidents.form)
     page = Paginator(incidents.qs, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
     _mask_callers(page.object_list)

@@ -5,18 +5,23 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from notifications import selectors, services
+from notifications.exports import NOTIFICATIONS
 from notifications.filters import NotificationFilter
 from notifications.models import Notification
 from notifications.serializers import MarkedReadSerializer, NotificationSerializer
+from units.api_exports import ExportAction
 from units.api_support import ERRORS_404, SIGNED_IN
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(
+    ExportAction, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The signed-in user's notifications, unread first. Nobody else's exist here."""
 
     serializer_class = NotificationSerializer
     read_permission = SIGNED_IN  # only ever the user's own
     filterset_class = NotificationFilter
+    list_export = NOTIFICATIONS
     ordering_fields = ["created_at"]
 
     def get_queryset(self):

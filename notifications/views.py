@@ -4,8 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from notifications import selectors, services
+from notifications import exports, selectors, services
 from notifications.filters import NotificationFilter
+from units.listexport import page_export
 
 
 @login_required
@@ -13,6 +14,8 @@ def notification_list(request):
     filterset = NotificationFilter(
         request.GET, queryset=selectors.notification_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.NOTIFICATIONS, filterset.qs)) is not None:
+        return export
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {
         "nav": "notifications", "filter": filterset, "page_obj": page,

@@ -5,6 +5,7 @@ Only figures are exported — counts and rates, never a person's data.
 """
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 
@@ -12,10 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from disputes.models import Category, Track
+from disputes import exports as dispute_exports
+from disputes.models import Category, Dispute, FollowUp, Track
+from enterprises import exports as enterprise_exports
+from enterprises.models import Enterprise, EnterpriseRequest
+from incidents.exports import INCIDENTS
+from incidents.models import Incident
 from reports import figures
 from reports.months import format_month
-from units.exports import csv_row, xlsx_text_as_text
+from units.exports import csv_row, sheet_title, xlsx_text_as_text
+from units.listexport import ListExport
+from volunteers import exports as volunteer_exports
+from volunteers.models import Outreach, Patrol, PatrolAttendance, Tip, Volunteer
 
 COUNT, RATE, DAYS, HOURS = "count", "rate", "days", "hours"
 
@@ -473,7 +482,7 @@ def report_xlsx(report) -> bytes:
     workbook.remove(workbook.active)
     bold = Font(bold=True)
     for title, heads, rows in sections(report):
-        sheet = workbook.create_sheet(_sheet_title(title))
+        sheet = workbook.create_sheet(sheet_title(title))
         for label, value in header_block(report):
             sheet.append([label, value])
             xlsx_text_as_text(sheet[sheet.max_row])
@@ -497,8 +506,26 @@ def report_xlsx(report) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet_title(title: str) -> str:
-    # Excel refuses these characters and names longer than 31 characters.
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    return title[:31]
+
+# The file of each drill-down list, by the model it lists: the columns of
+# that kind's own list where its rows carry what they need.
+RECORD_EXPORTS = {
+    Dispute: dispute_exports.DISPUTES,
+    FollowUp: dispute_exports.FOLLOW_UPS,
+    Incident: INCIDENTS,
+    Volunteer: volunteer_exports.VOLUNTEERS,
+    Patrol: volunteer_exports.PATROL_RECORDS,
+    PatrolAttendance: volunteer_exports.ATTENDANCES,
+    Outreach: volunteer_exports.OUTREACH,
+    Outreach.volunteers.through: volunteer_exports.OUTREACH_ATTENDANCES,
+    Tip: volunteer_exports.TIPS,
+    Enterprise: enterprise_exports.ENTERPRISE_RECORDS,
+    EnterpriseRequest: enterprise_exports.REQUEST_RECORDS,
+}
+
+
+def record_export(report, key: str, model) -> ListExport:
+    """A drill-down list's export, its file named after the report and figure."""
+    export = RECORD_EXPORTS[model]
+    name = f"report-{report.unit.code}-{format_month(report.month)}-{key}"
+    return dataclasses.replace(export, name=name, title=RECORD_LABELS.get(key, export.title))

@@ -25,6 +25,7 @@ from reports.hotspots import hotspots
 from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
 from units.conf import fengqiao
+from units.listexport import page_export
 
 VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
@@ -220,6 +221,9 @@ def report_records(request, pk, key):
         raise PermissionDenied(_("You are not allowed to see these records."))
     track, category = _record_filters(request, key)
     queryset = _records(request, report, key, track, category)
+    export = page_export(request, exports.record_export(report, key, queryset.model), queryset)
+    if export is not None:
+        return export
     page = Paginator(queryset, fengqiao("PAGE_SIZE")).get_page(request.GET.get("page"))
     current = page.paginator.count
     snapshot = _snapshot_count(report.figures or {}, key, track, category)

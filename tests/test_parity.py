@@ -9,7 +9,7 @@ one side only say why.
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # page → API routes doing the same (list routes also create, detail routes
-# also change).
+# also change; a list page's ?export=csv|xlsx is its list route's /export/).
 PAGE_API: dict[str, tuple[str, ...]] = {
     "home": ("notification-list",),
     "login": ("api-token",),
@@ -18,7 +18,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "policing:unit_detail": ("unit-detail", "unit-list"),
     "map": ("map-beats", "map-points", "map-hotspots"),
     # disputes
-    "disputes:list": ("dispute-list",),
+    "disputes:list": ("dispute-list", "dispute-export"),
     "disputes:create": ("dispute-list",),
     "disputes:detail": ("dispute-detail", "dispute-events"),
     "disputes:action": (
@@ -38,24 +38,26 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "disputes:agreement_confirmation": ("dispute-agreement-confirmation",),
     "disputes:agreement_confirmation_decision": ("dispute-agreement-confirmation-decision",),
     "disputes:agreement_print": ("dispute-detail", "dispute-party-reveal"),
-    "disputes:mediator_list": ("mediator-list",),
+    "disputes:mediator_list": ("mediator-list", "mediator-export"),
     "disputes:mediator_create": ("mediator-list",),
     "disputes:mediator_detail": ("mediator-detail",),
     "disputes:mediator_edit": ("mediator-detail",),
     # 110 calls
-    "incidents:list": ("incident-list",),
+    "incidents:list": ("incident-list", "incident-export"),
     "incidents:create": ("incident-list",),
     "incidents:detail": ("incident-detail", "incident-repeat-candidates"),
     "incidents:link": ("incident-link",),
     "incidents:register_dispute": ("dispute-list",),  # with "incident"
     # enterprises
-    "enterprises:list": ("enterprise-list",),
+    "enterprises:list": ("enterprise-list", "enterprise-export"),
     "enterprises:create": ("enterprise-list",),
     "enterprises:detail": ("enterprise-detail",),
     "enterprises:edit": ("enterprise-detail",),
     "enterprises:visit_create": ("enterprise-visit-list",),
     "enterprises:request_create": ("enterprise-request-list",),
-    "enterprises:requests": ("enterprise-request-list", "enterprise-visit-detail"),
+    "enterprises:requests": (
+        "enterprise-request-list", "enterprise-visit-detail", "enterprise-request-export",
+    ),
     "enterprises:request_detail": ("enterprise-request-detail",),
     "enterprises:request_start": ("enterprise-request-start",),
     "enterprises:request_resolve": ("enterprise-request-resolve",),
@@ -68,11 +70,11 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "volunteers:alliance_edit": ("alliance-detail",),
     "volunteers:membership_add": ("alliance-members",),
     "volunteers:membership_remove": ("alliance-member-remove",),
-    "volunteers:volunteer_list": ("volunteer-list",),
+    "volunteers:volunteer_list": ("volunteer-list", "volunteer-export"),
     "volunteers:volunteer_create": ("volunteer-list",),
     "volunteers:volunteer_detail": ("volunteer-detail",),
     "volunteers:volunteer_edit": ("volunteer-detail",),
-    "volunteers:patrol_week": ("patrol-list",),
+    "volunteers:patrol_week": ("patrol-list", "patrol-export"),
     "volunteers:patrol_create": ("patrol-list",),
     "volunteers:patrol_detail": ("patrol-detail",),
     "volunteers:patrol_sign_up": ("patrol-sign-up",),
@@ -82,7 +84,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "volunteers:attendance_correct": ("patrol-correct-attendance",),
     "volunteers:patrol_complete": ("patrol-complete",),
     "volunteers:patrol_cancel": ("patrol-cancel",),
-    "volunteers:tip_list": ("tip-list",),
+    "volunteers:tip_list": ("tip-list", "tip-export"),
     "volunteers:tip_create": ("tip-list",),
     "volunteers:tip_detail": ("tip-detail",),
     "volunteers:tip_handle": ("tip-verify", "tip-reject"),
@@ -97,7 +99,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "reports:definitions": ("report-detail",),  # the definitions travel with each report
     "reports:export_csv": ("report-detail",),
     "reports:export_xlsx": ("report-detail",),
-    "notifications:list": ("notification-list", "notification-detail"),
+    "notifications:list": ("notification-list", "notification-detail", "notification-export"),
     "notifications:open": ("notification-read",),
     "notifications:read": ("notification-read",),
     "notifications:read_all": ("notification-read-all",),

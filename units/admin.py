@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from units import accounts
 
-from units.models import Officer, Unit
+from units.models import ExportEvent, Officer, Unit
 from units.services import check_boundary
 
 
@@ -123,6 +123,25 @@ class HistoryAdmin(admin.ModelAdmin):
             for f in self.model._meta.fields
             if f.name == "id_number" or "phone" in f.name
         ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExportEvent)
+class ExportEventAdmin(admin.ModelAdmin):
+    """The audit trail of list exports (units/listexport.py): read-only."""
+
+    list_display = ["at", "user", "list_name", "file_format", "rows", "via", "query"]
+    list_filter = ["list_name", "file_format", "via"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "list_name"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -27,3 +27,11 @@ def xlsx_text_as_text(row_cells) -> None:
     for cell in row_cells:
         if cell.data_type == "f" and isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet's name as Excel accepts it: none of []:*?/\\, at most 31
+    characters."""
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31]

@@ -142,3 +142,28 @@ class Located(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ExportEvent(models.Model):
+    """One list exported to a file: who took which list, with which filter,
+    how many rows, in which format (units/listexport.py writes these; the
+    admin reads them). Never changed or deleted by the app."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+        related_name="export_events",
+    )
+    at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    list_name = models.CharField(_("list"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=10)
+    query = models.TextField(_("filter"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    via = models.CharField(_("through"), max_length=10)  # "web" or "api"
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.list_name} · {self.rows}"

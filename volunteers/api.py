@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from disputes import services as dispute_services
 from units.api_filters import DjangoFilterBackend
+from units.api_exports import ExportAction
 from units.api_support import (
     ERRORS_400,
     ERRORS_403,
@@ -21,6 +22,7 @@ from units.api_support import (
     ERRORS_409,
     has_perm_or_403,
 )
+from volunteers import exports
 from volunteers import selectors, services
 from volunteers import serializers as s
 from volunteers.filters import (
@@ -144,12 +146,13 @@ class AllianceViewSet(_ScopedViewSet):
 @_crud_schema(
     _("Volunteers"), s.VolunteerSerializer, s.VolunteerSerializer, s.VolunteerInputSerializer
 )
-class VolunteerViewSet(_ScopedViewSet):
+class VolunteerViewSet(ExportAction, _ScopedViewSet):
     """Volunteers of the user's units; phones and ID numbers masked."""
 
     serializer_class = s.VolunteerSerializer
     input_serializer = s.VolunteerInputSerializer
     filterset_class = VolunteerFilter
+    list_export = exports.VOLUNTEERS
     add_perm = "volunteers.add_volunteer"
     selector = staticmethod(selectors.volunteer_list)
     read_permission = "volunteers.view_volunteer"
@@ -169,13 +172,14 @@ def _patrol_action(summary, request_serializer=None):
 
 
 @_crud_schema(_("Patrols"), s.PatrolSerializer, s.PatrolDetailSerializer, s.PatrolInputSerializer)
-class PatrolViewSet(_ScopedViewSet):
+class PatrolViewSet(ExportAction, _ScopedViewSet):
     """Patrols of the user's alliances, with sign-ups and attendance."""
 
     serializer_class = s.PatrolSerializer
     detail_serializer_class = s.PatrolDetailSerializer
     input_serializer = s.PatrolInputSerializer
     filterset_class = PatrolFilter
+    list_export = exports.PATROLS
     add_perm = "volunteers.add_patrol"
     selector = staticmethod(selectors.patrol_list)
     read_permission = "volunteers.view_patrol"
@@ -254,12 +258,13 @@ def _tip_action(summary, request_serializer):
 
 
 @_crud_schema(_("Tips"), s.TipSerializer, s.TipSerializer, s.TipInputSerializer)
-class TipViewSet(_ScopedViewSet):
+class TipViewSet(ExportAction, _ScopedViewSet):
     """Tips sent to the units of the user's subtree."""
 
     serializer_class = s.TipSerializer
     input_serializer = s.TipInputSerializer
     filterset_class = TipFilter
+    list_export = exports.TIPS
     add_perm = "volunteers.add_tip"
     selector = staticmethod(selectors.tip_list)
     read_permission = "volunteers.view_tip"

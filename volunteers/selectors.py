@@ -154,6 +154,13 @@ def local_day_bounds(start: datetime.date, end: datetime.date) -> tuple:
     return low, high
 
 
+def patrols_in_week(patrols: QuerySet[Patrol], monday: datetime.date) -> QuerySet[Patrol]:
+    """The patrols starting in the week from ``monday`` (local days), by start:
+    what the week page shows and its export holds."""
+    low, high = local_day_bounds(monday, monday + datetime.timedelta(days=6))
+    return patrols.filter(starts_at__gte=low, starts_at__lt=high).order_by("starts_at", "id")
+
+
 def patrol_week(
     *, user: AbstractBaseUser, monday: datetime.date, patrols: QuerySet[Patrol] | None = None
 ) -> list[dict]:
@@ -161,10 +168,9 @@ def patrol_week(
 
     ``patrols`` may be a filtered patrol_list; one query whatever the count.
     """
-    low, high = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     queryset = patrols if patrols is not None else patrol_list(user=user)
     days = [{"date": monday + datetime.timedelta(days=i), "patrols": []} for i in range(7)]
-    for patrol in queryset.filter(starts_at__gte=low, starts_at__lt=high).order_by("starts_at"):
+    for patrol in patrols_in_week(queryset, monday):
         patrol.understaffed = (
             patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
             and patrol.signed_up < patrol.volunteers_needed

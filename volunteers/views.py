@@ -23,9 +23,10 @@ from disputes import services as dispute_services
 from units.conf import fengqiao
 from units.errors import TransitionError
 from units.forms import LocationForm
+from units.listexport import page_export
 from units.selectors import unit_get, user_unit
 from units.validators import mask_id_number, mask_phone
-from volunteers import selectors, services
+from volunteers import exports, selectors, services
 from volunteers.filters import (
     AllianceFilter,
     OutreachFilter,
@@ -209,6 +210,8 @@ def volunteer_list(request):
     filterset = VolunteerFilter(
         request.GET or None, queryset=selectors.volunteer_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.VOLUNTEERS, filterset.qs.distinct())) is not None:
+        return export
     style_form(filterset.form)
     return render(request, "volunteers/volunteer_list.html", {
         "nav": NAV, "filter": filterset, "page_obj": _paginate(request, filterset.qs.distinct()),
@@ -364,6 +367,8 @@ def patrol_week(request):
     filterset = PatrolFilter(
         request.GET or None, queryset=selectors.patrol_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.PATROLS, selectors.patrols_in_week(filterset.qs, monday))) is not None:
+        return export
     style_form(filterset.form)
     for name in ("starts_after", "starts_before", "status"):
         del filterset.form.fields[name]
@@ -535,6 +540,8 @@ def tip_list(request):
     filterset = TipFilter(
         request.GET or None, queryset=selectors.tip_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.TIPS, filterset.qs)) is not None:
+        return export
     style_form(filterset.form)
     filterset.form.fields["status"].widget.attrs["size"] = 3
     return render(request, "volunteers/tip_list.html", {
