@@ -28,7 +28,7 @@ VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
 REFRESH_SECONDS = 5
 # Children ranked on the dashboard: their figures come grouped from one set of
-# queries (figures.branch_figures); the cap only keeps the table readable.
+# query over the rollups (selectors.branch_figures); the cap only keeps the table readable.
 MAX_RANKED_CHILDREN = 200
 
 
@@ -346,7 +346,7 @@ def _charts(rows: list[dict]) -> dict:
 def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
     """Child units by resolution rate (no data last), or by overdue count."""
     children = list(units.filter(parent=unit)[:MAX_RANKED_CHILDREN])
-    by_branch = figures.branch_figures(figures.Period(unit=unit, month=current))
+    by_branch = selectors.branch_figures(unit=unit, month=current)
     empty = {"received": 0, "concluded": 0, "resolved": 0, "overdue": 0, "backlog": 0,
              "resolution_rate": None}
     rows = []
