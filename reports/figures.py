@@ -942,12 +942,13 @@ def first_record_month(unit: Unit) -> datetime.date | None:
 COMPARISONS = (("month_on_month", -1), ("year_on_year", -12))
 
 
-def comparisons(period: Period, current: dict, *, figures_of=None) -> dict:
+def comparisons(period: Period, current: dict, *, figures_of=None, first_of=None) -> dict:
     """环比 and 同比 of ``current`` (the figures of ``period``), each computed
     from the records by the same rules (``figures_of(period)``, by default
-    ``all_figures``); "no data" against a month before the first record."""
+    ``all_figures``); "no data" against a month before the first record
+    (``first_of(unit)``, by default ``first_record_month``)."""
     figures_of = figures_of or all_figures
-    first = first_record_month(period.unit)
+    first = (first_of or first_record_month)(period.unit)
     result = {}
     for name, months in COMPARISONS:
         month = add_months(period.month, months)

@@ -72,6 +72,18 @@ def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.da
     return cached
 
 
+def first_record_month(*, unit: Unit) -> datetime.date | None:
+    """``figures.first_record_month``, kept as long as the live figures: it
+    reads seven tables of the subtree, and moves only when older records are
+    entered."""
+    key = f"reports:first-month:{unit.pk}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (figures.first_record_month(unit),)
+        cache.set(key, cached, LIVE_FIGURES_SECONDS)
+    return cached[0]
+
+
 def branch_figures(*, unit: Unit, month: datetime.date) -> dict[str, dict]:
     """The ranking figures of the units directly below ``unit``, from the rollups."""
     return rollups.branch_figures(figures.Period(unit=unit, month=month))

@@ -378,6 +378,7 @@ def dashboard(request):
     now["change"] = figures.comparisons(
         figures.Period(unit=unit, month=current), now,
         figures_of=lambda period: selectors.live_figures(unit=period.unit, month=period.month)[0],
+        first_of=lambda unit: selectors.first_record_month(unit=unit),
     )
     rows = _trend(request, unit, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"
