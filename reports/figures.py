@@ -289,9 +289,17 @@ def _registered_path(case: str = "pk") -> Subquery:
     return Subquery(placed.order_by("at", "id").values("to_unit__path")[:1])
 
 
+# A unit above every tree (the rollups' build of a month reads them all at
+# once, grouped by the unit where each record counts).
+EVERYWHERE = Unit(path="", name="*")
+
+
 def _whole_tree(unit: Unit) -> bool:
-    """Whether ``unit`` is the top of the only tree: every case is in its subtree
-    at every moment, so where a case was need not be asked."""
+    """Whether ``unit`` is the top of the only tree (or ``EVERYWHERE``): every
+    case is in its subtree at every moment, so where a case was need not be
+    asked."""
+    if unit is EVERYWHERE:
+        return True
     return unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
 
 

@@ -162,14 +162,13 @@ def _by_unit_id(by_path: dict[str, figures.UnitFigures]) -> dict[int, figures.Un
 
 
 def build_month(month: datetime.date) -> None:
-    """Compute every unit's rows of ``month`` from the records (grouped
-    queries per tree), and drop the marks of the month read before it."""
+    """Compute every unit's rows of ``month`` from the records (one set of
+    grouped queries over every tree), and drop the marks of the month read
+    before it."""
     with transaction.atomic():
         state = _lock_month(month)
         marks = list(RollupMark.objects.filter(month=month).values_list("pk", flat=True))
-        by_path: dict[str, figures.UnitFigures] = {}
-        for root in Unit.objects.filter(parent__isnull=True):
-            by_path.update(figures.per_unit_figures(figures.Period(unit=root, month=month)))
+        by_path = figures.per_unit_figures(figures.Period(unit=figures.EVERYWHERE, month=month))
         _write(month, _by_unit_id(by_path), units=None)
         RollupMark.objects.filter(pk__in=marks).delete()
         state.built_at = timezone.now()
