@@ -45,6 +45,8 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--figures-only", action="store_true",
+                        help="Only the report and dashboard timings (figures from rollups).")
     args = parser.parse_args()
     args.runs = max(1, min(args.runs, 500))
     args.database_url = args.database_url or (
@@ -221,6 +223,9 @@ def main() -> None:
     env = environment(args.database_url)
     ensure_database(args, env)
     django_setup(env)
+    if args.figures_only:
+        missed = figures_from_rollups(args)
+        raise SystemExit("targets missed: " + "; ".join(missed) if missed else 0)
     sample = sample_records()
     page_list = pages(sample)
     counts = query_counts(page_list)
@@ -245,6 +250,9 @@ def main() -> None:
         server.wait(timeout=30)
     report_seconds, report_summary = time_report()
     write_table(args, rows, report_seconds, report_summary)
+    missed = figures_from_rollups(args)
+    if missed:
+        raise SystemExit("targets missed: " + "; ".join(missed))
 
 
 def write_table(args, rows, report_seconds: float, report_summary: str) -> None:
@@ -269,6 +277,81 @@ def write_table(args, rows, report_seconds: float, report_summary: str) -> None:
     path = results / f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{args.scale}.md"
     path.write_text(text + "\n")
     print(f"written to {path.relative_to(ROOT)}")
+
+
+# ----------------------------------------------------- figures from rollups
+# The city report's generation and the dashboard, cold and warm (issue 16,
+# point 1): their dispute figures add up the rollups of reports.rollups. The
+# same report computed from the records (as before the rollups) is timed
+# once, for comparison; the rollups are rebuilt first if they are missing.
+
+ROLLUP_TARGETS = {"report": 1.0, "dashboard cold": 0.300, "dashboard warm": 0.100}
+
+
+def _timed(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def figures_from_rollups(args) -> list[str]:
+    """Time the city report and the city dashboard; the targets missed."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    from reports import figures, rollups
+    from reports.models import RollupMonth
+    from reports.months import add_months, current_month
+    from units.models import Unit
+
+    if not RollupMonth.objects.filter(built_at__isnull=False).exists():
+        started = time.perf_counter()
+        rollups.rebuild()
+        print(f"rollups rebuilt in {time.perf_counter() - started:.1f} s")
+    city = Unit.objects.get(code="YC")
+    period = figures.Period(unit=city, month=add_months(current_month(), -1))
+
+    def report():
+        data = rollups.all_figures(period)
+        data["change"] = figures.comparisons(period, data, figures_of=rollups.all_figures)
+
+    def report_from_records():
+        data = figures.all_figures(period)
+        data["change"] = figures.comparisons(period, data)
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))  # the city bureau
+
+    def dashboard():
+        assert client.get("/reports/dashboard/", HTTP_HOST="127.0.0.1").status_code == 200
+
+    def dashboard_cold():
+        cache.clear()
+        dashboard()
+
+    runs = max(3, min(args.runs, 20))
+    report()  # warm the connection and the plans
+    results = {
+        "report": _timed(report, runs),
+        "dashboard cold": _timed(dashboard_cold, runs),
+        "dashboard warm": (dashboard(), _timed(dashboard, runs))[1],
+    }
+    before = _timed(report_from_records, 1)[0]
+    lines = ["", "| figures from rollups (YC, city bureau) | median s | p95 s | target s |",
+             "|---|---:|---:|---:|"]
+    missed = []
+    for name, times in results.items():
+        median, p95 = statistics.median(times), percentile(times, 0.95)
+        lines.append(f"| {name} | {median:.3f} | {p95:.3f} | < {ROLLUP_TARGETS[name]} |")
+        if p95 >= ROLLUP_TARGETS[name]:
+            missed.append(f"{name} p95 {p95:.3f} s (target < {ROLLUP_TARGETS[name]} s)")
+    lines.append(f"| report from the records, without rollups (once) | {before:.3f} | | |")
+    print("\n".join(lines))
+    return missed
 
 
 if __name__ == "__main__":

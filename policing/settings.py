@@ -479,6 +479,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.send_reminders",
         "schedule": crontab(minute=5),
     },
+    # The rollups of the figures: this month's rows built as it begins, and
+    # the units and months changes marked recomputed (each change also queues
+    # this after its commit; the minute is the bound if that message is lost).
+    "refresh-rollups": {
+        "task": "reports.tasks.refresh_rollups",
+        "schedule": crontab(minute="*"),
+    },
     # Reports queued or running past their limits (a worker that died whole,
     # a broker that lost its messages) are queued again or failed with a
     # reason; safe to overlap (each report is locked while it is looked at).

@@ -289,9 +289,17 @@ def _registered_path(case: str = "pk") -> Subquery:
     return Subquery(placed.order_by("at", "id").values("to_unit__path")[:1])
 
 
+# A unit above every tree (the rollups' build of a month reads them all at
+# once, grouped by the unit where each record counts).
+EVERYWHERE = Unit(path="", name="*")
+
+
 def _whole_tree(unit: Unit) -> bool:
-    """Whether ``unit`` is the top of the only tree: every case is in its subtree
-    at every moment, so where a case was need not be asked."""
+    """Whether ``unit`` is the top of the only tree (or ``EVERYWHERE``): every
+    case is in its subtree at every moment, so where a case was need not be
+    asked."""
+    if unit is EVERYWHERE:
+        return True
     return unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
 
 
@@ -633,21 +641,21 @@ def records(key: str, period: Period, *, track: str = "", category: str = "") ->
     return queryset
 
 
+def _durations(period: Period) -> QuerySet[DisputeEvent]:
+    """``last_outcomes`` annotated with ``took``: from the time received to the outcome."""
+    return last_outcomes(period).annotate(
+        took=ExpressionWrapper(
+            F("at") - Subquery(Dispute.objects.filter(pk=OuterRef("dispute")).values("received_at")[:1]),
+            output_field=DurationField(),
+        )
+    )
+
+
 @defines("median_days")
 def median_days_to_conclusion(period: Period, count: int | None = None) -> float | None:
     """Found in the database by ordering and offset so that it works on SQLite
     as on PostgreSQL. ``count``: the number concluded, when already known."""
-    durations = (
-        last_outcomes(period)
-        .annotate(
-            took=ExpressionWrapper(
-                F("at") - Subquery(Dispute.objects.filter(pk=OuterRef("dispute")).values("received_at")[:1]),
-                output_field=DurationField(),
-            )
-        )
-        .order_by("took")
-        .values_list("took", flat=True)
-    )
+    durations = _durations(period).order_by("took").values_list("took", flat=True)
     n = durations.count() if count is None else count
     if n == 0:
         return None
@@ -942,12 +950,13 @@ def first_record_month(unit: Unit) -> datetime.date | None:
 COMPARISONS = (("month_on_month", -1), ("year_on_year", -12))
 
 
-def comparisons(period: Period, current: dict, *, figures_of=None) -> dict:
+def comparisons(period: Period, current: dict, *, figures_of=None, first_of=None) -> dict:
     """环比 and 同比 of ``current`` (the figures of ``period``), each computed
     from the records by the same rules (``figures_of(period)``, by default
-    ``all_figures``); "no data" against a month before the first record."""
+    ``all_figures``); "no data" against a month before the first record
+    (``first_of(unit)``, by default ``first_record_month``)."""
     figures_of = figures_of or all_figures
-    first = first_record_month(period.unit)
+    first = (first_of or first_record_month)(period.unit)
     result = {}
     for name, months in COMPARISONS:
         month = add_months(period.month, months)
@@ -964,3 +973,110 @@ def all_figures(period: Period) -> dict:
     data[VOLUNTEERS] = volunteer_section(period)
     data[ENTERPRISES] = enterprise_section(period)
     return data
+
+
+# ------------------------------------------------------------- per unit
+# The rollups (``reports.rollups``) keep the dispute figures of each unit on
+# its own. They are computed here, from the same record querysets as the
+# report's lists, grouped by the unit each record counts at: the rollup-derived
+# figures and the drill-down lists then agree by construction, and
+# ``manage.py rebuild_rollups`` reproduces the rows from the records.
+
+
+@dataclass
+class UnitFigures:
+    """One unit's own counts of one month (the fields of ``Rollup``), its
+    breakdown by (track, category) and the durations to conclusion."""
+
+    counts: dict
+    breakdown: dict
+    durations: list
+
+
+def per_unit_figures(period: Period, *, own: bool = False) -> dict[str, UnitFigures]:
+    """The dispute figures of ``period``, by the path of the unit where each
+    record counts, for every unit of ``period.unit``'s subtree (``own``: for
+    ``period.unit`` alone). Eight grouped queries, however many units."""
+    only = {"held_path": period.unit.path} if own else {}
+    _, end = period.bounds
+    result: dict[str, UnitFigures] = {}
+
+    def unit(path: str) -> UnitFigures:
+        if path not in result:
+            result[path] = UnitFigures(counts={}, breakdown={}, durations=[])
+        return result[path]
+
+    def add(path: str, **counts) -> None:
+        target = unit(path).counts
+        for key, value in counts.items():
+            target[key] = target.get(key, 0) + value
+
+    def add_breakdown(path: str, track: str, category: str, **counts) -> None:
+        entry = unit(path).breakdown.setdefault((track or "", category), _empty_entry())
+        for key, value in counts.items():
+            entry[key] += value
+
+    arrived = (
+        received(period).annotate(status_then=_status_at(end)).filter(**only).order_by()
+        .values("held_path", "track_then", "category")
+        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(status_then__in=SETTLED_STATUSES)))
+    )
+    for row in arrived:
+        add(row["held_path"], received=row["n"], settled=row["settled"])
+        add_breakdown(row["held_path"], row["track_then"], row["category"], received=row["n"])
+    resolved_then = Q(kind=DisputeEvent.Kind.RESOLVED)
+    outcomes = (
+        last_outcomes(period).filter(**only).order_by()
+        .values("held_path", "track_then", category=F("dispute__category"))
+        .annotate(
+            n=Count("pk"),
+            ok=Count("pk", filter=resolved_then),
+            high=Count("pk", filter=resolved_then & Q(dispute__risk_level=RiskLevel.HIGH)),
+        )
+    )
+    for row in outcomes:
+        add(row["held_path"], concluded=row["n"], resolved=row["ok"], high_risk_resolved=row["high"])
+        add_breakdown(row["held_path"], row["track_then"], row["category"],
+                      concluded=row["n"], resolved=row["ok"])
+    for path, took in _durations(period).filter(**only).values_list("held_path", "took"):
+        unit(path).durations.append(_microseconds(took))
+    stock = (
+        open_at_end(period).filter(**only).order_by().values("held_path").annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline_then__lt=end)),
+            backlog=Count("pk", filter=Q(received_at__lt=_backlog_cutoff(period))),
+        )
+    )
+    for row in stock:
+        add(row["held_path"], open_at_end=row["open"], overdue=row["overdue"], backlog=row["backlog"])
+    calls = incidents_linked(period).order_by()
+    if own:
+        calls = calls.filter(unit=period.unit)
+    for row in calls.values(held_path=F("unit__path")).annotate(
+        n=Count("pk"), repeat=Count("pk", filter=Q(_had_earlier_call()))
+    ):
+        add(row["held_path"], incidents_linked=row["n"], repeat_calls=row["repeat"])
+    for row in follow_ups_rated(period).filter(**only).order_by().values("held_path").annotate(
+        n=Count("pk"), ok=Count("pk", filter=Q(satisfaction=FollowUp.Satisfaction.SATISFIED))
+    ):
+        add(row["held_path"], follow_ups_rated=row["n"], follow_ups_satisfied=row["ok"])
+    for key in ("agreements_due", "agreements_performed", "agreements_breached", "agreements_confirmed"):
+        for row in RECORDS[key](period).filter(**only).order_by().values("held_path").annotate(n=Count("pk")):
+            add(row["held_path"], **{key: row["n"]})
+    return result
+
+
+def _microseconds(took) -> int:
+    if isinstance(took, datetime.timedelta):
+        return took // datetime.timedelta(microseconds=1)
+    return int(took)  # a backend that hands the duration over as microseconds
+
+
+def median_of(microseconds: list[int]) -> float | None:
+    """The median of sorted durations, in days to one decimal (as
+    ``median_days_to_conclusion``)."""
+    if not microseconds:
+        return None
+    n = len(microseconds)
+    middle = microseconds[(n - 1) // 2 : n // 2 + 1]
+    return round(sum(middle) / 10**6 / len(middle) / 86400, 1)

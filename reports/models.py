@@ -66,3 +66,110 @@ class MonthlyReport(models.Model):
     def reason(self) -> str:
         """Why the latest request failed, in the reader's language when known."""
         return str(self.REASONS.get(self.error, self.error))
+
+
+# ------------------------------------------------------------------ rollups
+# The dispute figures of each unit on its own (not its subtree) for each
+# month, kept by ``reports.rollups``: a figure over a subtree and a month is
+# the sum of the subtree's rows (a few hundred), not a pass over the month's
+# events. The records stay the definition (``reports.figures``); these rows
+# are derived from them and ``manage.py rebuild_rollups`` reproduces them.
+
+
+class RollupMonth(models.Model):
+    """A month whose rows exist for every unit (``built_at``), and the row
+    whose lock serialises the writers of the month's rollups."""
+
+    month = models.DateField(unique=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class Rollup(models.Model):
+    """The month's counts where each case counts at this very unit (DESIGN.md §6,
+    "Where a case counts, through time"). A unit with nothing to count in the
+    month has no row."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    settled = models.PositiveIntegerField(default=0)
+    concluded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    high_risk_resolved = models.PositiveIntegerField(default=0)
+    open_at_end = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    backlog = models.PositiveIntegerField(default=0)
+    incidents_linked = models.PositiveIntegerField(default=0)
+    repeat_calls = models.PositiveIntegerField(default=0)
+    follow_ups_rated = models.PositiveIntegerField(default=0)
+    follow_ups_satisfied = models.PositiveIntegerField(default=0)
+    agreements_due = models.PositiveIntegerField(default=0)
+    agreements_performed = models.PositiveIntegerField(default=0)
+    agreements_breached = models.PositiveIntegerField(default=0)
+    agreements_confirmed = models.PositiveIntegerField(default=0)
+
+    COUNTS = (
+        "received", "settled", "concluded", "resolved", "high_risk_resolved", "open_at_end",
+        "overdue", "backlog", "incidents_linked", "repeat_calls", "follow_ups_rated",
+        "follow_ups_satisfied", "agreements_due", "agreements_performed", "agreements_breached",
+        "agreements_confirmed",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="rollup_unit_month_unique")]
+        indexes = [models.Index(fields=["month", "unit"], name="rollup_month_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class RollupBreakdown(models.Model):
+    """Received, concluded and resolved of one unit and month for one track
+    (the case's track at the figure's moment; "" not yet assessed) and category."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    track = models.CharField(max_length=20, blank=True)
+    category = models.CharField(max_length=30)
+    received = models.PositiveIntegerField(default=0)
+    concluded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "track", "category"], name="rollup_breakdown_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "unit"], name="rollup_bd_month_unit_idx")]
+
+
+class RollupDuration(models.Model):
+    """The time from receipt to outcome of each case concluded at the unit in
+    the month, for the median (an order statistic cannot be summed)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    microseconds = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "month", "microseconds"], name="rollup_duration_idx"),
+            models.Index(fields=["month", "microseconds"], name="rollup_duration_month_idx"),
+        ]
+
+
+class RollupMark(models.Model):
+    """A unit and month whose rows a change made stale, written in the
+    change's own transaction; ``reports.rollups.refresh`` recomputes the pair
+    from the records and deletes the marks it read (a mark committed while it
+    ran stays for the next run)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "unit"], name="rollup_mark_month_unit_idx")]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from disputes.models import Dispute, FollowUp
 from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
-from reports import figures
+from reports import figures, rollups
 from reports.models import MonthlyReport
 from reports.months import add_months
 from units.models import Unit
@@ -67,9 +67,26 @@ def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.da
     key = f"reports:live:{unit.pk}:{month:%Y-%m}"
     cached = cache.get(key)
     if cached is None:
-        cached = (figures.all_figures(figures.Period(unit=unit, month=month)), timezone.now())
+        cached = (rollups.all_figures(figures.Period(unit=unit, month=month)), timezone.now())
         cache.set(key, cached, LIVE_FIGURES_SECONDS)
     return cached
+
+
+def first_record_month(*, unit: Unit) -> datetime.date | None:
+    """``figures.first_record_month``, kept as long as the live figures: it
+    reads seven tables of the subtree, and moves only when older records are
+    entered."""
+    key = f"reports:first-month:{unit.pk}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (figures.first_record_month(unit),)
+        cache.set(key, cached, LIVE_FIGURES_SECONDS)
+    return cached[0]
+
+
+def branch_figures(*, unit: Unit, month: datetime.date) -> dict[str, dict]:
+    """The ranking figures of the units directly below ``unit``, from the rollups."""
+    return rollups.branch_figures(figures.Period(unit=unit, month=month))
 
 
 # How each kind of record behind a count is limited to the user's scope (the

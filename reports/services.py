@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notify
-from reports import broker, figures, selectors
+from reports import broker, figures, rollups, selectors
 from reports.models import MonthlyReport
 from reports.months import current_month, month_bounds
 from units.models import Unit
@@ -160,11 +160,13 @@ def report_generate(*, report_id: int, task_id: str | None = None) -> MonthlyRep
             state=MonthlyReport.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
         )
     period = figures.Period(unit=report.unit, month=report.month)
-    data = figures.all_figures(period)
+    # The dispute figures add up the subtree's rollups (made current first).
+    data = rollups.all_figures(period)
     _test_pause()
-    # 环比 and 同比 from the records by the same rules, never from an earlier
-    # snapshot that late entries may have made stale (DESIGN.md §6).
-    data["change"] = figures.comparisons(period, data)
+    # 环比 and 同比 by the same rules from the rollups, which follow the
+    # records, never from an earlier snapshot that late entries may have made
+    # stale (DESIGN.md §6).
+    data["change"] = figures.comparisons(period, data, figures_of=rollups.all_figures)
     with transaction.atomic():
         done = MonthlyReport.objects.filter(pk=report_id)
         if task_id is not None:

@@ -81,3 +81,14 @@ def reap_stuck_reports() -> int:
     if requeue:
         logger.warning("re-queued %s stuck reports: %s", len(requeue), [pk for pk, _ in requeue])
     return len(requeue)
+
+
+@shared_task(acks_late=True)
+def refresh_rollups() -> int:
+    """Bring the rollups up to date (``reports.rollups``): build this month's
+    rows once it begins, recompute the pairs changes have marked. Queued after
+    every change's commit, and every minute by beat in case a message is lost."""
+    from reports import rollups
+
+    rollups.ensure_built([current_month()])
+    return rollups.refresh()

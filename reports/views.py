@@ -31,7 +31,7 @@ VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
 REFRESH_SECONDS = 5
 # Children ranked on the dashboard: their figures come grouped from one set of
-# queries (figures.branch_figures); the cap only keeps the table readable.
+# query over the rollups (selectors.branch_figures); the cap only keeps the table readable.
 MAX_RANKED_CHILDREN = 200
 
 
@@ -352,7 +352,7 @@ def _charts(rows: list[dict]) -> dict:
 def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
     """Child units by resolution rate (no data last), or by overdue count."""
     children = list(units.filter(parent=unit)[:MAX_RANKED_CHILDREN])
-    by_branch = figures.branch_figures(figures.Period(unit=unit, month=current))
+    by_branch = selectors.branch_figures(unit=unit, month=current)
     empty = {"received": 0, "concluded": 0, "resolved": 0, "overdue": 0, "backlog": 0,
              "resolution_rate": None}
     rows = []
@@ -397,6 +397,7 @@ def dashboard(request):
     now["change"] = figures.comparisons(
         figures.Period(unit=unit, month=current), now,
         figures_of=lambda period: selectors.live_figures(unit=period.unit, month=period.month)[0],
+        first_of=lambda unit: selectors.first_record_month(unit=unit),
     )
     rows = _trend(request, unit, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"

@@ -1,6 +1,6 @@
 """A failed generation keeps the previous snapshot and says why."""
 
-from reports import figures
+from reports import rollups
 from reports.models import MonthlyReport
 from reports.queue import report_regenerate, report_request
 from tests.reports.test_figures import MARCH, case, t
@@ -17,7 +17,7 @@ def test_failed_generation_keeps_the_previous_snapshot(world, monkeypatch, djang
     def broken(period):
         raise RuntimeError("statement timeout")
 
-    monkeypatch.setattr(figures, "all_figures", broken)
+    monkeypatch.setattr(rollups, "all_figures", broken)
     with django_capture_on_commit_callbacks(execute=True):
         report_regenerate(actor=world.supervisor, report=report)
     report.refresh_from_db()
@@ -29,7 +29,7 @@ def test_failed_generation_keeps_the_previous_snapshot(world, monkeypatch, djang
 def test_report_page_shows_the_failure_reason(client, world, monkeypatch, django_capture_on_commit_callbacks):
     from tests.conftest import login
 
-    monkeypatch.setattr(figures, "all_figures", lambda period: 1 / 0)
+    monkeypatch.setattr(rollups, "all_figures", lambda period: 1 / 0)
     login(client, world.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/reports/", {"unit": world.tinghu.pk, "month": "2026-03"})

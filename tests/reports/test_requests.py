@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from disputes import services as dispute_services
-from reports import figures, selectors, tasks
+from reports import rollups, selectors, tasks
 from reports.models import MonthlyReport
 from tests.conftest import login, register
 from tests.reports.test_figures import MARCH, case, t
@@ -203,7 +203,7 @@ def test_report_past_its_soft_time_limit_fails_with_the_reason(
     def too_slow(period):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(figures, "all_figures", too_slow)
+    monkeypatch.setattr(rollups, "all_figures", too_slow)
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post(f"/api/reports/{made.pk}/regenerate/").status_code == 202
     made.refresh_from_db()

@@ -1,0 +1,336 @@
+"""Rollups: the dispute figures of every unit on its own, month by month.
+
+The monthly report, the dashboard and its ranking add up these rows for a
+subtree (``dispute_figures``, ``branch_figures``) instead of walking the
+month's events: a city's month reads a few hundred rows whatever the size of
+the province. The records stay the definition — every row is computed from
+the record querysets of ``reports.figures`` (``figures.per_unit_figures``),
+so a count and the list it opens agree.
+
+Kept up to date in two steps:
+
+1. **In the change's transaction** a handler of the disputes' and incidents'
+   models (``reports.signals``) writes a ``RollupMark`` for every unit and
+   month the changed case counts in (``touched``). Reports sits above those
+   apps, so it listens to their models rather than being called by them: the
+   apps below stay unaware of reports (tests/test_layers.py).
+2. **After it commits**, the Celery task ``reports.tasks.refresh_rollups``
+   (and every minute the beat) recomputes the marked pairs from the records
+   (``refresh``). Whoever reads rollups refreshes the marks of what it reads
+   first, so a report or the dashboard never shows a figure older than the
+   last committed change.
+
+A month's rows are created for every unit at once the first time the month
+is read or at the month's start (``ensure_built``): a case open for a year
+counts in each month's "open at the end" without any change of its own.
+``rebuild`` (``manage.py rebuild_rollups``) recomputes every month from the
+records, as the seeds do after loading.
+
+Writers of a month's rows lock the month's ``RollupMonth`` row, so two
+refreshes cannot interleave; a recomputation always starts after the lock is
+held and so reads everything committed before it.
+"""
+
+import datetime
+import itertools
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Min, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from disputes.models import Agreement, Dispute, DisputeEvent, FollowUp, JudicialConfirmation
+from incidents.models import Incident
+from reports import figures
+from reports.models import Rollup, RollupBreakdown, RollupDuration, RollupMark, RollupMonth
+from reports.months import add_months, current_month
+from units.models import Unit
+
+
+def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
+    """The first day of the Asia/Shanghai month of an instant or a day."""
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localdate(moment)
+    return moment.replace(day=1)
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+# ------------------------------------------------------------- marking
+
+
+def touched(dispute_ids: Iterable[int]) -> set[tuple[int, datetime.date]]:
+    """Every (unit, month) whose rows a change to these cases may alter.
+
+    The units: every unit a case was ever held at. The months: the month it
+    was received (received, settled, its track then), those of its outcomes
+    (concluded, resolved, median), follow-ups, agreements due and rulings,
+    this month (open, overdue and backlog at its end), and — for a case
+    entered late — every month from its receipt to its registration, at whose
+    ends it counts as open where it was received. Its calls count at their own
+    units and months (whether each is a repeat depends on the others). Five
+    queries, however many cases.
+    """
+    ids = set(dispute_ids)
+    if not ids:
+        return set()
+    units: dict[int, set[int]] = {pk: set() for pk in ids}
+    months: dict[int, set[datetime.date]] = {pk: {current_month()} for pk in ids}
+    for pk, unit_id, received_at in Dispute.objects.filter(pk__in=ids).values_list(
+        "pk", "unit_id", "received_at"
+    ):
+        units[pk].add(unit_id)
+        months[pk].add(month_of(received_at))
+    received_months = {pk: min(found) for pk, found in months.items()}
+    for pk, kind, at, to_unit, from_unit in DisputeEvent.objects.filter(
+        Q(kind__in=(*figures.OUTCOME_EVENTS, DisputeEvent.Kind.REGISTERED)) | Q(to_unit__isnull=False)
+        | Q(from_unit__isnull=False),
+        dispute_id__in=ids,
+    ).values_list("dispute_id", "kind", "at", "to_unit_id", "from_unit_id"):
+        units[pk].update(unit for unit in (to_unit, from_unit) if unit)
+        if kind == DisputeEvent.Kind.REGISTERED:
+            months[pk].update(_months(received_months[pk], month_of(at)))
+        elif kind in figures.OUTCOME_EVENTS:
+            months[pk].add(month_of(at))
+    for pk, done_at in FollowUp.objects.filter(dispute_id__in=ids, done_at__isnull=False).values_list(
+        "dispute_id", "done_at"
+    ):
+        months[pk].add(month_of(done_at))
+    days = itertools.chain(
+        Agreement.objects.filter(dispute_id__in=ids).values_list("dispute_id", "performance_due"),
+        JudicialConfirmation.objects.filter(agreement__dispute_id__in=ids, decided_on__isnull=False)
+        .values_list("agreement__dispute_id", "decided_on"),
+    )
+    for pk, day in days:
+        if day is not None:
+            months[pk].add(month_of(day))
+    pairs = {(unit, month) for pk in ids for unit in units[pk] for month in months[pk]}
+    pairs.update(
+        (unit, month_of(received_at))
+        for unit, received_at in Incident.objects.filter(dispute_id__in=ids).values_list("unit_id", "received_at")
+    )
+    return pairs
+
+
+def mark(pairs: Iterable[tuple[int, datetime.date]]) -> None:
+    """Record stale (unit, month) pairs; called inside the change's transaction."""
+    RollupMark.objects.bulk_create(RollupMark(unit_id=unit, month=month) for unit, month in set(pairs))
+
+
+def mark_disputes(dispute_ids: Iterable[int]) -> None:
+    mark(touched(dispute_ids))
+
+
+# ------------------------------------------------------------- computing
+
+
+def _lock_month(month: datetime.date) -> RollupMonth:
+    RollupMonth.objects.get_or_create(month=month)
+    return RollupMonth.objects.select_for_update().get(month=month)
+
+
+def _write(month: datetime.date, by_unit: dict[int, figures.UnitFigures], *, units: Iterable[int] | None) -> None:
+    """Replace the rows of ``units`` (None: of every unit) for ``month``."""
+    for model in (Rollup, RollupBreakdown, RollupDuration):
+        stale = model.objects.filter(month=month)
+        if units is not None:
+            stale = stale.filter(unit_id__in=list(units))
+        stale.delete()
+    rows, breakdown, durations = [], [], []
+    for unit_id, found in by_unit.items():
+        if any(found.counts.values()):
+            rows.append(Rollup(unit_id=unit_id, month=month, **found.counts))
+        breakdown += [
+            RollupBreakdown(unit_id=unit_id, month=month, track=track, category=category, **entry)
+            for (track, category), entry in found.breakdown.items()
+        ]
+        durations += [RollupDuration(unit_id=unit_id, month=month, microseconds=m) for m in found.durations]
+    for model, objects in ((Rollup, rows), (RollupBreakdown, breakdown), (RollupDuration, durations)):
+        model.objects.bulk_create(objects, batch_size=2000)
+
+
+def _by_unit_id(by_path: dict[str, figures.UnitFigures]) -> dict[int, figures.UnitFigures]:
+    ids = dict(Unit.objects.filter(path__in=list(by_path)).values_list("path", "pk"))
+    return {ids[path]: found for path, found in by_path.items() if path in ids}
+
+
+def build_month(month: datetime.date) -> None:
+    """Compute every unit's rows of ``month`` from the records (one set of
+    grouped queries over every tree), and drop the marks of the month read
+    before it."""
+    with transaction.atomic():
+        state = _lock_month(month)
+        marks = list(RollupMark.objects.filter(month=month).values_list("pk", flat=True))
+        by_path = figures.per_unit_figures(figures.Period(unit=figures.EVERYWHERE, month=month))
+        _write(month, _by_unit_id(by_path), units=None)
+        RollupMark.objects.filter(pk__in=marks).delete()
+        state.built_at = timezone.now()
+        state.save(update_fields=["built_at"])
+
+
+def ensure_built(months: Iterable[datetime.date]) -> None:
+    """Build the months whose rows were never made for every unit."""
+    months = set(months)
+    built = set(RollupMonth.objects.filter(month__in=months, built_at__isnull=False).values_list("month", flat=True))
+    for month in sorted(months - built):
+        build_month(month)
+
+
+def refresh(*, under: Unit | None = None, months: Iterable[datetime.date] | None = None) -> int:
+    """Recompute the marked pairs (only those of ``under``'s subtree and
+    ``months`` if given) from the records; how many pairs. Marks of a month
+    not built yet are left to its build."""
+    marks = RollupMark.objects.filter(month__in=RollupMonth.objects.filter(built_at__isnull=False).values("month"))
+    if under is not None:
+        marks = marks.filter(unit__path__startswith=under.path)
+    if months is not None:
+        marks = marks.filter(month__in=list(months))
+    found = list(marks.values_list("pk", "unit_id", "month"))
+    if not found:
+        return 0
+    by_month: dict[datetime.date, set[int]] = {}
+    for _pk, unit_id, month in found:
+        by_month.setdefault(month, set()).add(unit_id)
+    units_by_id = Unit.objects.in_bulk({unit for _pk, unit, _m in found})
+    for month, unit_ids in sorted(by_month.items()):
+        with transaction.atomic():
+            _lock_month(month)
+            computed = {}
+            for unit_id in unit_ids:
+                unit = units_by_id.get(unit_id)
+                if unit is None:
+                    continue
+                own = figures.per_unit_figures(figures.Period(unit=unit, month=month), own=True)
+                computed[unit_id] = own.get(unit.path, figures.UnitFigures({}, {}, []))
+            _write(month, computed, units=unit_ids)
+            RollupMark.objects.filter(pk__in=[pk for pk, _u, m in found if m == month]).delete()
+    return sum(len(unit_ids) for unit_ids in by_month.values())
+
+
+def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[datetime.date]:
+    """Recompute every month (from the first record to this one, or ``months``)
+    from the records; the months rebuilt. Rows of other months are dropped."""
+    if months is None:
+        first = Dispute.objects.aggregate(first=Min("received_at"))["first"]
+        first_call = Incident.objects.aggregate(first=Min("received_at"))["first"]
+        moments = [moment for moment in (first, first_call) if moment is not None]
+        months = _months(month_of(min(moments)), current_month()) if moments else [current_month()]
+        for model in (Rollup, RollupBreakdown, RollupDuration, RollupMonth):
+            model.objects.exclude(month__in=months).delete()
+    months = sorted(set(months))
+    for month in months:
+        build_month(month)
+        if log:
+            log(month)
+    return months
+
+
+# ------------------------------------------------------------- reading
+
+
+def _subtree(model, unit: Unit, month: datetime.date):
+    return model.objects.filter(month=month, unit__path__startswith=unit.path)
+
+
+def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
+    """Make the rows of ``unit``'s subtree for ``months`` current: build the
+    months never built, recompute the pairs still marked."""
+    months = list(months)
+    ensure_built(months)
+    refresh(under=unit, months=months)
+
+
+def dispute_figures(period: figures.Period) -> dict:
+    """The dispute figures of ``period`` (as ``figures.dispute_figures``) from
+    the rollups of the unit's subtree: three small queries and the median."""
+    prepare(period.unit, [period.month])
+    sums = _subtree(Rollup, period.unit, period.month).aggregate(
+        **{key: Sum(key) for key in Rollup.COUNTS}
+    )
+    counts = {key: sums[key] or 0 for key in Rollup.COUNTS}
+    by = {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
+          for field in figures.BREAKDOWNS}
+    for field in figures.BREAKDOWNS:
+        rows = (
+            _subtree(RollupBreakdown, period.unit, period.month).order_by().values(field)
+            .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
+        )
+        for row in rows:
+            entry = by[field].setdefault(row.pop(field), figures._empty_entry())
+            for key in ("received", "concluded", "resolved"):
+                entry[key] += row[key]
+        for entry in by[field].values():
+            entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
+    rate = figures.rate
+    return {
+        "received": counts["received"],
+        "concluded": counts["concluded"],
+        "resolved": counts["resolved"],
+        "resolution_rate": rate(counts["resolved"], counts["concluded"]),
+        "settled": counts["settled"],
+        "settlement_rate": rate(counts["settled"], counts["received"]),
+        "median_days": _median(period, counts["concluded"]),
+        "overdue": counts["overdue"],
+        "backlog": counts["backlog"],
+        "high_risk_resolved": counts["high_risk_resolved"],
+        "incidents_linked": counts["incidents_linked"],
+        "repeat_calls": counts["repeat_calls"],
+        "repeat_call_rate": rate(counts["repeat_calls"], counts["incidents_linked"]),
+        "follow_ups_rated": counts["follow_ups_rated"],
+        "follow_ups_satisfied": counts["follow_ups_satisfied"],
+        "satisfaction_rate": rate(counts["follow_ups_satisfied"], counts["follow_ups_rated"]),
+        "agreements_due": counts["agreements_due"],
+        "agreements_performed": counts["agreements_performed"],
+        "agreements_breached": counts["agreements_breached"],
+        "performance_rate": rate(
+            counts["agreements_performed"], counts["agreements_performed"] + counts["agreements_breached"]
+        ),
+        "agreements_confirmed": counts["agreements_confirmed"],
+        "by_track": by["track"],
+        "by_category": by["category"],
+    }
+
+
+def _median(period: figures.Period, concluded: int) -> float | None:
+    """The middle one or two durations of the subtree's conclusions, read in
+    order through the (month, microseconds) index."""
+    if not concluded:
+        return None
+    ordered = _subtree(RollupDuration, period.unit, period.month).order_by("microseconds")
+    middle = list(ordered.values_list("microseconds", flat=True)[(concluded - 1) // 2 : concluded // 2 + 1])
+    return figures.median_of(middle)
+
+
+def branch_figures(period: figures.Period) -> dict[str, dict]:
+    """The ranking figures of each unit directly below ``period.unit`` (as
+    ``figures.branch_figures``), keyed by the child's path: one grouped query."""
+    prepare(period.unit, [period.month])
+    depth = len(period.unit.path) + 7
+    keys = ("received", "concluded", "resolved", "overdue", "backlog")
+    rows = (
+        _subtree(Rollup, period.unit, period.month)
+        .annotate(branch=Substr("unit__path", 1, depth)).order_by().values("branch")
+        .annotate(**{key: Sum(key) for key in keys})
+    )
+    result = {}
+    for row in rows:
+        data = {key: row[key] or 0 for key in keys}
+        data["resolution_rate"] = figures.rate(data["resolved"], data["concluded"])
+        result[row["branch"]] = data
+    return result
+
+
+def all_figures(period: figures.Period) -> dict:
+    """The whole report (as ``figures.all_figures``): the dispute figures from
+    the rollups, the volunteer and enterprise sections from their records."""
+    data = dispute_figures(period)
+    data[figures.VOLUNTEERS] = figures.volunteer_section(period)
+    data[figures.ENTERPRISES] = figures.enterprise_section(period)
+    return data
