@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from enterprises.selectors import not_visited_q, request_overdue_q
 from units.filters import YesNoFilter, scoped_units
+from units.selectors import subtree_ids
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -52,7 +53,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_unit(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(unit__path__startswith=value.path)
+        return queryset.filter(unit__in=subtree_ids(value))
 
     def filter_not_visited(self, queryset, name, value):
         return queryset.filter(not_visited_q(int(value)))

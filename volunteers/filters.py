@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from units.filters import YesNoFilter
-from units.selectors import unit_list
+from units.selectors import subtree_ids, unit_list
 from volunteers import selectors
 from volunteers.models import Alliance, Outreach, Patrol, Tip, Volunteer
 
@@ -36,7 +36,7 @@ class SubtreeFilterMixin:
     def filter_subtree(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(**{f"{name}__path__startswith": value.path})
+        return queryset.filter(**{f"{name}__in": subtree_ids(value)})
 
 
 class AllianceFilter(SubtreeFilterMixin, django_filters.FilterSet):
