@@ -24,13 +24,16 @@ class CappedPaginator(Paginator):
 
     Counting ``queryset[:cap + 1]`` lets the database stop early instead of
     counting every matching row; ``count_capped`` says whether it stopped.
+    The count drops the ordering: sorted, a city's capped count walked the
+    received-at index past 150,000 other cities' rows (730 ms); unsorted it
+    reads the scope's unit index (40 ms).
     """
 
     cap = COUNT_CAP
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
