@@ -22,7 +22,7 @@ from disputes.models import (
     Status,
     Track,
 )
-from units.filters import YesNoFilter, scoped_units
+from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
 from units.forms import OfficerChoiceField
 from units.selectors import officers_in_scope, subtree_ids
 
@@ -99,8 +99,8 @@ class DisputeFilter(django_filters.FilterSet):
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
     # The beat map links a beat's cases here; not a field of the filter bar.
     beat = django_filters.NumberFilter(field_name="beat_id", widget=forms.HiddenInput)
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=scoped_units, method="filter_unit",
+    unit = UnitPickerFilter(
+        label=_("Unit"), queryset=scoped_units, method="filter_unit", kinds="nobeats",
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
@@ -135,34 +135,21 @@ class DisputeFilter(django_filters.FilterSet):
         fields = ["q", "status", "track", "category", "risk_level", "unit", "assigned_officer"]
 
     # A bureau's scope may hold thousands of officers and units: the officer
-    # list is offered once a unit narrows it (or when it is short anyway), and
-    # a long unit list offers the two levels below the user's own unit.
-    # Validation still accepts any unit or officer in scope.
+    # list is offered once a unit narrows it (or when it is short anyway);
+    # the unit is named through the unit picker. Validation still accepts
+    # any unit or officer in scope.
     OFFICER_CHOICES_MAX = 200
-    UNIT_CHOICES_MAX = 300
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self._narrow_unit_choices()
         self._narrow_officer_choices()
-
-    def _narrow_unit_choices(self) -> None:
-        field = self.form.fields["unit"]
-        units = field.queryset
-        if units[: self.UNIT_CHOICES_MAX + 1].count() <= self.UNIT_CHOICES_MAX:
-            return
-        top = units.order_by("depth").values_list("depth", flat=True).first() or 0
-        shown = list(units.filter(depth__lte=top + 1))
-        chosen = self.form["unit"].value()
-        if chosen and str(chosen).isdigit() and all(str(u.pk) != str(chosen) for u in shown):
-            shown += list(units.filter(pk=chosen))
-        field.widget.choices = [("", field.empty_label)] + [(u.pk, str(u)) for u in shown]
 
     def _narrow_officer_choices(self) -> None:
         field = self.form.fields["assigned_officer"]
-        unit = self.form["unit"].value()
-        if unit and str(unit).isdigit():
-            chosen = scoped_units(self.request).filter(pk=unit).first()
+        unit = self.form["unit"].data
+        if unit:
+            units = self.form.fields["unit"].resolve(str(unit))
+            chosen = units[0] if len(units) == 1 else None
             if chosen is not None:
                 field.queryset = field.queryset.filter(officer__unit__in=subtree_ids(chosen))
         if self.form["assigned_officer"].value() in (None, "") and (

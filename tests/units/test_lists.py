@@ -130,3 +130,38 @@ def test_the_list_page_sorts_with_the_id_as_the_last_key(client, world, many):
     response = client.get(LIST + "?ordering=-status")
     rows = list(response.context["page_obj"].object_list)
     assert [d.pk for d in rows] == sorted((d.pk for d in many), reverse=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["五星", "五星派出所", "TH-WX", "th-wx", "五星派出所 (TH-WX)"])
+def test_the_unit_picker_matches_typed_text_on_the_server(client, world, many, typed):
+    login(client, world.supervisor)
+    response = client.get(LIST, {"unit": typed})
+    assert [d.title for d in response.context["page_obj"].object_list] == ["五星的纠纷"]
+    html = response.content.decode()
+    assert 'value="五星派出所 (TH-WX)"' in html and 'role="combobox"' in html
+    assert "<option value=\"%d\"" % world.wuxing.pk not in html  # no list of units
+
+
+@pytest.mark.django_db
+def test_the_unit_picker_refuses_an_ambiguous_or_foreign_name(client, world, many):
+    login(client, world.supervisor)
+    response = client.get(LIST, {"unit": "派出所"})  # 东城 and 五星
+    assert "五星派出所 (TH-WX)" in response.content.decode()
+    assert response.context["filter"].form.errors["unit"]
+    response = client.get(LIST, {"unit": "楼王"})  # another sub-bureau's station
+    assert response.context["filter"].form.errors["unit"]
+    assert client.get(API, {"unit": world.louwang.pk}).status_code == 400
+    assert _ids(client.get(API, {"unit": world.wuxing.pk})) == [
+        d.pk for d in Dispute.objects.filter(unit=world.wuxing)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_unit_pickers_search_is_the_units_api_scoped(client, world):
+    login(client, world.supervisor)
+    names = lambda q: [u["name"] for u in client.get("/api/units/", q).json()["results"]]  # noqa: E731
+    assert names({"q": "派出所"}) == ["东城派出所", "五星派出所"]
+    assert names({"q": "东城"}) == ["东城派出所", "东城一警区"]
+    assert names({"q": "东城", "beats": "false"}) == ["东城派出所"]
+    assert names({"q": "楼王"}) == []
