@@ -106,6 +106,11 @@ class UnitPickerField(forms.ModelChoiceField):
         kwargs.setdefault("widget", UnitPickerWidget)
         super().__init__(queryset, **kwargs)
 
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.__dict__.pop("_resolved", None)  # each form its own
+        return copy
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -122,8 +127,16 @@ class UnitPickerField(forms.ModelChoiceField):
         )
 
     def resolve(self, text: str) -> list:
-        """The units ``text`` names: one when it is unambiguous."""
+        """The units ``text`` names: one when it is unambiguous. Remembered
+        for the request: cleaning, the officer list, the field and its chip
+        all ask."""
         text = text.strip()
+        cache = self.__dict__.setdefault("_resolved", {})
+        if text not in cache:
+            cache[text] = self._match(text)
+        return cache[text]
+
+    def _match(self, text: str) -> list:
         match = re.fullmatch(r".*\(([^()]+)\)", text)
         if text.isdigit():
             exact = self.queryset.filter(pk=int(text))

@@ -12,12 +12,15 @@ from units.models import Officer, Unit
 
 
 def user_officer(user: AbstractBaseUser) -> Officer | None:
+    """The user's officer record with its unit, read once per request (one
+    query for both; every scope of the request reads it again)."""
     if not user.is_authenticated:
         return None
-    try:
-        return user.officer
-    except Officer.DoesNotExist:
-        return None
+    if "officer" in user._state.fields_cache:
+        return user._state.fields_cache["officer"]
+    officer = Officer.objects.select_related("unit").filter(user_id=user.pk).first()
+    user._state.fields_cache["officer"] = officer
+    return officer
 
 
 def user_unit(user: AbstractBaseUser) -> Unit | None:
