@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlencode
 
 import django_filters
+from django_filters.constants import EMPTY_VALUES
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
@@ -24,9 +25,9 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
-from units.filters import YesNoFilter, scoped_units
+from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
 from units.forms import OfficerChoiceField
-from units.selectors import officers_in_scope
+from units.selectors import officers_in_scope, subtree_ids
 
 PHONE_OR_ID = re.compile(r"\d{7,17}[\dXx]")
 
@@ -81,6 +82,36 @@ class OrderingFilter(django_filters.OrderingFilter):
             choices.append(("-" + param, format_lazy(_("{label}, descending"), label=label)))
         return choices
 
+    def filter(self, qs, value):
+        """Sort as asked, then by id in the last key's direction: a total
+        order pages cannot shuffle, read down one ``(key, id)`` index."""
+        qs = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return qs
+        last = str(qs.query.order_by[-1]) if qs.query.order_by else ""
+        return qs.order_by(*qs.query.order_by, "-id" if last.startswith("-") else "id")
+
+
+def search_ids(value: str):
+    """The ids of the disputes whose title, reference or a party's name holds
+    ``value``, or with a party of exactly that full phone or ID number.
+
+    One UNION of index reads (each branch has its trigram or B-tree index on
+    PostgreSQL) that the planner joins to the list: an ``OR`` of the same
+    tests, with the party's as an ``EXISTS``, could use none of the indexes and
+    walked the whole list. Personal data is never matched in part.
+    """
+    matches = Q(name__icontains=value)
+    if PHONE_OR_ID.fullmatch(value):
+        matches |= Q(phone=value) | Q(id_number=value.upper())
+    return (
+        Dispute.objects.filter(title__icontains=value).order_by().values("pk")
+        .union(
+            Dispute.objects.filter(reference__icontains=value).order_by().values("pk"),
+            Party.objects.filter(matches).order_by().values("dispute_id"),
+        )
+    )
+
 
 class DisputeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -93,8 +124,8 @@ class DisputeFilter(django_filters.FilterSet):
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
     # The beat map links a beat's cases here; not a field of the filter bar.
     beat = django_filters.NumberFilter(field_name="beat_id", widget=forms.HiddenInput)
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=scoped_units, method="filter_unit",
+    unit = UnitPickerFilter(
+        label=_("Unit"), queryset=scoped_units, method="filter_unit", kinds="nobeats",
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
@@ -135,36 +166,23 @@ class DisputeFilter(django_filters.FilterSet):
         ]
 
     # A bureau's scope may hold thousands of officers and units: the officer
-    # list is offered once a unit narrows it (or when it is short anyway), and
-    # a long unit list offers the two levels below the user's own unit.
-    # Validation still accepts any unit or officer in scope.
+    # list is offered once a unit narrows it (or when it is short anyway);
+    # the unit is named through the unit picker. Validation still accepts
+    # any unit or officer in scope.
     OFFICER_CHOICES_MAX = 200
-    UNIT_CHOICES_MAX = 300
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self._narrow_unit_choices()
         self._narrow_officer_choices()
-
-    def _narrow_unit_choices(self) -> None:
-        field = self.form.fields["unit"]
-        units = field.queryset
-        if units[: self.UNIT_CHOICES_MAX + 1].count() <= self.UNIT_CHOICES_MAX:
-            return
-        top = units.order_by("depth").values_list("depth", flat=True).first() or 0
-        shown = list(units.filter(depth__lte=top + 1))
-        chosen = self.form["unit"].value()
-        if chosen and str(chosen).isdigit() and all(str(u.pk) != str(chosen) for u in shown):
-            shown += list(units.filter(pk=chosen))
-        field.widget.choices = [("", field.empty_label)] + [(u.pk, str(u)) for u in shown]
 
     def _narrow_officer_choices(self) -> None:
         field = self.form.fields["assigned_officer"]
-        unit = self.form["unit"].value()
-        if unit and str(unit).isdigit():
-            chosen = scoped_units(self.request).filter(pk=unit).first()
+        unit = self.form["unit"].data
+        if unit:
+            units = self.form.fields["unit"].resolve(str(unit))
+            chosen = units[0] if len(units) == 1 else None
             if chosen is not None:
-                field.queryset = field.queryset.filter(officer__unit__path__startswith=chosen.path)
+                field.queryset = field.queryset.filter(officer__unit__in=subtree_ids(chosen))
         if self.form["assigned_officer"].value() in (None, "") and (
             field.queryset[: self.OFFICER_CHOICES_MAX + 1].count() > self.OFFICER_CHOICES_MAX
         ):
@@ -174,20 +192,12 @@ class DisputeFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        matches = Q(name__icontains=value)
-        # A full phone or ID number finds its parties by exact match on the
-        # stored value (indexed, and never a partial match on personal data).
-        if PHONE_OR_ID.fullmatch(value):
-            matches |= Q(phone=value) | Q(id_number=value.upper())
-        party = Party.objects.filter(matches, dispute=OuterRef("pk"))
-        return queryset.filter(
-            Q(title__icontains=value) | Q(reference__icontains=value) | Exists(party)
-        )
+        return queryset.filter(pk__in=search_ids(value))
 
     def filter_unit(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(unit__path__startswith=value.path)
+        return queryset.filter(unit__in=subtree_ids(value))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

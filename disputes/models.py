@@ -219,6 +219,16 @@ class Dispute(models.Model):
             models.Index(fields=["status", "deadline"], name="dispute_status_deadline_idx"),
             models.Index(fields=["received_at"], name="dispute_received_idx"),
             models.Index(fields=["concluded_at"], name="dispute_concluded_idx"),
+            # Every ordering the list offers (then id, see disputes.filters),
+            # alone for a wide scope read down the index, and led by the unit
+            # for a narrow one read unit by unit.
+            models.Index(fields=["deadline", "id"], name="dispute_deadline_id_idx"),
+            models.Index(fields=["unit", "deadline", "id"], name="dispute_unit_deadline_idx"),
+            models.Index(fields=["unit", "reference"], name="dispute_unit_ref_idx"),
+            models.Index(fields=["status", "id"], name="dispute_status_id_idx"),
+            models.Index(fields=["unit", "status", "id"], name="dispute_unit_status_id_idx"),
+            models.Index(fields=["risk_level", "id"], name="dispute_risk_id_idx"),
+            models.Index(fields=["unit", "risk_level", "id"], name="dispute_unit_risk_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -269,6 +279,8 @@ class Party(models.Model):
             models.Index(fields=["phone"], name="party_phone_idx"),
             models.Index(fields=["address"], name="party_address_idx"),
             models.Index(fields=["name"], name="party_name_idx"),
+            # The list's search by a full ID number is an exact match.
+            models.Index(fields=["id_number"], name="party_id_number_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from enterprises.selectors import not_visited_q, request_overdue_q
-from units.filters import YesNoFilter, scoped_units
+from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
+from units.selectors import subtree_ids
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -17,8 +18,8 @@ class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Name, credit code or address")
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=scoped_units, method="filter_unit",
+    unit = UnitPickerFilter(
+        label=_("Unit"), queryset=scoped_units, method="filter_unit", kinds="nobeats",
         help_text=_("This unit and the units below it"),
     )
     industry = django_filters.ChoiceFilter(
@@ -52,7 +53,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_unit(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(unit__path__startswith=value.path)
+        return queryset.filter(unit__in=subtree_ids(value))
 
     def filter_not_visited(self, queryset, name, value):
         return queryset.filter(not_visited_q(int(value)))

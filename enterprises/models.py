@@ -61,7 +61,12 @@ class Enterprise(Located):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
-        indexes = [models.Index(fields=["unit", "active"], name="enterprise_unit_active_idx")]
+        indexes = [
+            models.Index(fields=["unit", "active"], name="enterprise_unit_active_idx"),
+            # The register's order, for a wide scope and unit by unit.
+            models.Index(fields=["name", "id"], name="enterprise_name_id_idx"),
+            models.Index(fields=["unit", "name", "id"], name="enterprise_unit_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -331,7 +331,7 @@ REST_FRAMEWORK = {
         "units.api_filters.DjangoFilterBackend",
         "units.api_filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "units.pagination.ListPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "units.api_support.exception_handler",

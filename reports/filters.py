@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import selectors
 from reports.forms import MonthField
 from reports.models import MonthlyReport
+from units.filters import UnitPickerFilter
 from units.models import Unit
 
 
@@ -20,7 +21,7 @@ class MonthFilter(django_filters.Filter):
 
 
 class ReportFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units)
+    unit = UnitPickerFilter(label=_("Unit"), queryset=_units, kinds="nobeats")
     month = MonthFilter(label=_("Month"), help_text=_("YYYY-MM"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=MonthlyReport.State.choices)
 

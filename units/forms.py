@@ -1,8 +1,11 @@
 """Form pieces every app's pages share: Bootstrap classes, officer choices."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from units.selectors import officers_in_scope
@@ -69,3 +72,95 @@ class LocationForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("latitude", _("Give both latitude and longitude, or neither."))
         return data
+
+
+class UnitPickerWidget(forms.TextInput):
+    """A text field that names a unit; app.js makes it a search-as-you-type
+    combobox over ``/api/units/?q=`` (the user's scope, server-side).
+    Without JavaScript it is a plain text field the server matches."""
+
+    template_name = "units/unit_picker.html"
+
+    def __init__(self, attrs=None, kinds: str = ""):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.kinds = kinds
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["kinds"] = self.kinds
+        return context
+
+
+class UnitPickerField(forms.ModelChoiceField):
+    """A unit of the queryset named by id, by code, by "name (code)" as the
+    picker fills it, or by a name or part of one that matches a single unit.
+
+    A bureau's scope may hold 14,000 units: no select lists them, and
+    nothing here reads more than a few units, whatever the scope.
+    """
+
+    widget = UnitPickerWidget
+    MATCHES_SHOWN = 5
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", UnitPickerWidget)
+        super().__init__(queryset, **kwargs)
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.__dict__.pop("_resolved", None)  # each form its own
+        return copy
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        units = self.resolve(str(value))
+        if len(units) == 1:
+            return units[0]
+        if not units:
+            raise forms.ValidationError(_("No unit of yours matches “%(value)s”."),
+                                        code="invalid_choice", params={"value": value})
+        raise forms.ValidationError(
+            _("Several units match “%(value)s” (%(names)s…): type more of the name, or the code."),
+            code="ambiguous",
+            params={"value": value, "names": "、".join(self._label(u) for u in units)},
+        )
+
+    def resolve(self, text: str) -> list:
+        """The units ``text`` names: one when it is unambiguous. Remembered
+        for the request: cleaning, the officer list, the field and its chip
+        all ask."""
+        text = text.strip()
+        cache = self.__dict__.setdefault("_resolved", {})
+        if text not in cache:
+            cache[text] = self._match(text)
+        return cache[text]
+
+    def _match(self, text: str) -> list:
+        match = re.fullmatch(r".*\(([^()]+)\)", text)
+        if text.isdigit():
+            exact = self.queryset.filter(pk=int(text))
+        elif match:
+            exact = self.queryset.filter(code=match.group(1).strip())
+        else:
+            exact = self.queryset.filter(Q(code__iexact=text) | Q(name=text))
+        units = list(exact[:2])
+        if units or text.isdigit() or match:
+            return units
+        return list(self.queryset.filter(name__icontains=text).order_by("path")[: self.MATCHES_SHOWN])
+
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            return self._label(value)
+        if value in self.empty_values:
+            return ""
+        return self.label_for_value(str(value))
+
+    def label_for_value(self, value: str) -> str:
+        """How a submitted value shows: the unit it names, or the text as typed."""
+        units = self.resolve(str(value))
+        return self._label(units[0]) if len(units) == 1 else str(value)
+
+    @staticmethod
+    def _label(unit) -> str:
+        return f"{unit.name} ({unit.code})"

@@ -12,12 +12,15 @@ from units.models import Officer, Unit
 
 
 def user_officer(user: AbstractBaseUser) -> Officer | None:
+    """The user's officer record with its unit, read once per request (one
+    query for both; every scope of the request reads it again)."""
     if not user.is_authenticated:
         return None
-    try:
-        return user.officer
-    except Officer.DoesNotExist:
-        return None
+    if "officer" in user._state.fields_cache:
+        return user._state.fields_cache["officer"]
+    officer = Officer.objects.select_related("unit").filter(user_id=user.pk).first()
+    user._state.fields_cache["officer"] = officer
+    return officer
 
 
 def user_unit(user: AbstractBaseUser) -> Unit | None:
@@ -35,7 +38,22 @@ def scope_q(user: AbstractBaseUser, field: str = "unit") -> Q:
     unit = user_unit(user)
     if unit is None:
         return Q(pk__in=[])
-    return Q(**{f"{field}__path__startswith": unit.path})
+    return Q(**{f"{field}__in": subtree_ids(unit)})
+
+
+def subtree_ids(unit: Unit) -> QuerySet[Unit]:
+    """The ids of ``unit`` and every unit below it, as a subquery.
+
+    Filtering records by ``unit_id IN (SELECT id FROM units_unit WHERE path
+    LIKE 'p%')`` rather than by ``LIKE`` on a joined units table lets
+    PostgreSQL estimate the subtree from the unit table's own statistics (the
+    prefix is a range on ``unit_path_idx``): it then knows whether the scope is
+    120 units of a district, to be read through the records' unit indexes, or
+    a city's thousands, better read down the list's ordering index. The join
+    was estimated at one unit whatever the scope, and sorted a district's
+    every case to show 25.
+    """
+    return Unit.objects.filter(path__startswith=unit.path).values("pk")
 
 
 def unit_list(*, user: AbstractBaseUser) -> QuerySet[Unit]:

@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from units.filters import YesNoFilter
-from units.selectors import unit_list
+from units.filters import UnitPickerFilter, YesNoFilter
+from units.selectors import subtree_ids, unit_list
 from volunteers import selectors
 from volunteers.models import Alliance, Outreach, Patrol, Tip, Volunteer
 
@@ -36,13 +36,13 @@ class SubtreeFilterMixin:
     def filter_subtree(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(**{f"{name}__path__startswith": value.path})
+        return queryset.filter(**{f"{name}__in": subtree_ids(value)})
 
 
 class AllianceFilter(SubtreeFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     focus = django_filters.ChoiceFilter(label=_("Focus"), choices=Alliance.Focus.choices)
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitPickerFilter(
         label=_("Unit"), queryset=_units, method="filter_subtree",
         help_text=_("This unit and the units below it"),
     )
@@ -59,7 +59,7 @@ class VolunteerFilter(SubtreeFilterMixin, django_filters.FilterSet):
     alliance = django_filters.ModelChoiceFilter(
         label=_("Alliance"), queryset=_alliances, field_name="memberships__alliance"
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitPickerFilter(
         label=_("Unit"), queryset=_units, method="filter_subtree"
     )
     active = YesNoFilter(label=_("Active"))
@@ -78,7 +78,7 @@ class VolunteerFilter(SubtreeFilterMixin, django_filters.FilterSet):
 class PatrolFilter(SubtreeFilterMixin, django_filters.FilterSet):
     alliance = django_filters.ModelChoiceFilter(label=_("Alliance"), queryset=_alliances)
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Patrol.Status.choices)
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitPickerFilter(
         label=_("Unit"), queryset=_units, method="filter_subtree"
     )
     starts_after = django_filters.DateFilter(
@@ -107,7 +107,7 @@ class TipFilter(SubtreeFilterMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Tip.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Tip.Kind.choices)
     alliance = django_filters.ModelChoiceFilter(label=_("Alliance"), queryset=_alliances)
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitPickerFilter(
         label=_("Sent to"), queryset=_units, method="filter_subtree"
     )
     received_after = django_filters.DateFilter(

@@ -86,6 +86,11 @@ class Volunteer(models.Model):
         verbose_name_plural = _("volunteers")
         ordering = ["name", "id"]
         permissions = [("import_volunteers", _("Can import volunteers from a spreadsheet"))]
+        indexes = [
+            # The list's order, for a wide scope and unit by unit.
+            models.Index(fields=["name", "id"], name="volunteer_name_id_idx"),
+            models.Index(fields=["unit", "name", "id"], name="volunteer_unit_name_idx"),
+        ]
         constraints = [
             # Duplicates are found by phone number, so it must be unique.
             models.UniqueConstraint(fields=["phone"], name="volunteer_phone_unique")
@@ -182,6 +187,7 @@ class Patrol(models.Model):
         indexes = [
             models.Index(fields=["alliance", "starts_at"], name="patrol_alliance_start_idx"),
             models.Index(fields=["starts_at"], name="patrol_starts_idx"),
+            models.Index(fields=["unit", "starts_at", "id"], name="patrol_unit_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -143,9 +143,13 @@ def active_filters(context, filterset, skip: str = "") -> list[dict]:
         values = [v for v in request.GET.getlist(field.html_name) if v != ""]
         if field.name in skipped or field.is_hidden or not values:
             continue
-        choices = getattr(field.field, "choices", None) or getattr(field.field.widget, "choices", [])
-        choices = {str(key): label for key, label in choices}
-        shown = ", ".join(str(choices.get(value, value)) for value in values)
+        label_for = getattr(field.field, "label_for_value", None)  # the unit picker
+        if label_for is not None:
+            shown = ", ".join(label_for(value) for value in values)
+        else:
+            choices = getattr(field.field, "choices", None) or getattr(field.field.widget, "choices", [])
+            choices = {str(key): label for key, label in choices}
+            shown = ", ".join(str(choices.get(value, value)) for value in values)
         query = request.GET.copy()
         query.pop(field.html_name, None)
         query.pop("page", None)

@@ -32,6 +32,81 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
   });
+  // The unit picker (units/templates/units/unit_picker.html): a text field the
+  // server matches; here it lists the matching units of the user's scope as
+  // they type (ARIA combobox: arrows, Enter, Escape; a click picks too).
+  function unitPicker(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var url = input.getAttribute("data-unit-picker");
+    var timer = null;
+    var active = -1;
+    var asked = 0;
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function mark(index) {
+      var all = options();
+      if (!all.length) { return; }
+      active = (index + all.length) % all.length;
+      all.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === active ? "true" : "false");
+        option.classList.toggle("active", i === active);
+      });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function pick(option) {
+      input.value = option.getAttribute("data-value");
+      close();
+    }
+    function show(units) {
+      list.textContent = "";
+      units.slice(0, 10).forEach(function (unit, i) {
+        var option = document.createElement("li");
+        option.id = list.id + "_" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.className = "list-group-item list-group-item-action py-1 small";
+        option.setAttribute("data-value", unit.name + " (" + unit.code + ")");
+        option.textContent = unit.name + " (" + unit.code + ")";
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          pick(option);
+        });
+        list.appendChild(option);
+      });
+      list.hidden = units.length === 0;
+      input.setAttribute("aria-expanded", units.length ? "true" : "false");
+      active = -1;
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var needle = input.value.trim();
+      if (!needle) { close(); return; }
+      timer = window.setTimeout(function () {
+        var ask = ++asked;
+        fetch(url + encodeURIComponent(needle), {
+          credentials: "same-origin", headers: { Accept: "application/json" }
+        }).then(function (answer) {
+          return answer.ok ? answer.json() : { results: [] };
+        }).then(function (body) {
+          if (ask === asked) { show(body.results || []); }
+        }).catch(close);
+      }, 200);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) { return; }
+      if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(active - 1); }
+      else if (event.key === "Escape") { event.preventDefault(); close(); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); pick(options()[active]); }
+    });
+    input.addEventListener("blur", close);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     // A refused form: move focus to its error summary; name the count in the
     // title when the server could not (a second form on the page).
@@ -64,6 +139,7 @@
         box.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
       }
     });
+    document.querySelectorAll("[data-unit-picker]").forEach(unitPicker);
     // A long checkbox list gets a filter box.
     document.querySelectorAll("[data-choice-filter]").forEach(function (list) {
       var input = document.createElement("input");
