@@ -229,6 +229,8 @@ class Dispute(models.Model):
             models.Index(fields=["unit", "status", "id"], name="dispute_unit_status_id_idx"),
             models.Index(fields=["risk_level", "id"], name="dispute_risk_id_idx"),
             models.Index(fields=["unit", "risk_level", "id"], name="dispute_unit_risk_id_idx"),
+            # The beat map zoomed in: the view's box, read by its latitude band.
+            models.Index(fields=["latitude", "longitude"], name="dispute_lat_lng_idx"),
         ]
         constraints = [
             models.CheckConstraint(

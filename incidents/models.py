@@ -72,6 +72,8 @@ class Incident(models.Model):
             models.Index(fields=["unit", "-received_at"], name="incident_unit_recv_idx"),
             models.Index(fields=["caller_phone"], name="incident_phone_idx"),
             models.Index(fields=["received_at"], name="incident_received_idx"),
+            # The beat map zoomed in: the view's box, read by its latitude band.
+            models.Index(fields=["latitude", "longitude"], name="incident_lat_lng_idx"),
         ]
 
     def __str__(self) -> str:

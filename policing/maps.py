@@ -176,6 +176,16 @@ class PointFilter(serializers.Serializer):
     received_before = serializers.DateField(required=False)
     category = serializers.ChoiceField(choices=DisputeCategory.choices, required=False)
     status = serializers.ChoiceField(choices=POINT_STATUSES, required=False)
+    bbox = serializers.RegexField(
+        r"^-?\d{1,3}(\.\d+)?(,-?\d{1,3}(\.\d+)?){3}$", required=False,
+        help_text=_("The view's south,west,north,east in degrees: only records inside it."),
+    )
+
+    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
+        south, west, north, east = (float(part) for part in value.split(","))
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            raise serializers.ValidationError(_("South must be below north and west left of east."))
+        return south, west, north, east
 
     def validate(self, data):
         kind = POINT_KINDS[data.get("kind", "dispute")]
@@ -199,6 +209,9 @@ def _points_queryset(*, user, kind: str, filters: dict):
             queryset = queryset.filter(**{f"{day}__gte": filters["received_after"]})
         if filters.get("received_before"):
             queryset = queryset.filter(**{f"{day}__lte": filters["received_before"]})
+    if filters.get("bbox"):
+        south, west, north, east = filters["bbox"]
+        queryset = queryset.filter(latitude__range=(south, north), longitude__range=(west, east))
     return queryset.filter(latitude__isnull=False, longitude__isnull=False)
 
 
@@ -300,6 +313,8 @@ def map_hotspots(request):
         OpenApiParameter("received_before", datetime.date),
         OpenApiParameter("category", str, enum=[c for c, _label in DisputeCategory.choices]),
         OpenApiParameter("status", str, enum=[value for value, _label in POINT_STATUSES]),
+        OpenApiParameter("bbox", str, description=_(
+            "The view's south,west,north,east in degrees: only records inside it.")),
     ],
     responses={200: OpenApiTypes.OBJECT},
 )

@@ -159,6 +159,22 @@ def test_points_filter_by_status_and_category(world):
     assert client.get("/api/map/points/", {"status": "nonsense"}).status_code == 400
 
 
+def test_points_zoomed_in_are_those_inside_the_view(world):
+    """The map sends its view's box when zoomed in: south,west,north,east."""
+    outline(world)
+    inside = _located_case(world)  # 33.34 N, 120.14 E
+    elsewhere = register(world, beat=world.dc_beat, latitude=Decimal("33.50"), longitude=Decimal("120.30"))
+    client = api(world.officer)
+    ids = lambda box: [f["id"] for f in client.get("/api/map/points/", {"bbox": box}).json()["features"]]
+    assert ids("33.30,120.10,33.40,120.20") == [inside.pk]
+    assert ids("33.45,120.25,33.55,120.35") == [elsewhere.pk]
+    assert sorted(ids("33.0,120.0,34.0,121.0")) == sorted([inside.pk, elsewhere.pk])
+    assert ids("33.41,120.10,33.44,120.20") == []
+    for wrong in ("33.4,120.2,33.3,120.1", "north", "1,2,3", "91,0,92,1"):
+        response = client.get("/api/map/points/", {"bbox": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and "bbox" in response.json(), wrong
+
+
 def test_many_points_become_grid_cells_in_one_query(world, monkeypatch):
     from policing import maps
 

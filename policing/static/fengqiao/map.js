@@ -18,6 +18,11 @@
   var legend = document.getElementById("map-legend");
   var total = document.getElementById("map-total");
   var beatsLayer = null, pointsLayer = L.layerGroup().addTo(map), beats = null;
+  // Records show where they can be told apart: zoomed in to a few beats (the
+  // view's box is sent), or narrowed by a filter. A city's map opens on its
+  // beats' figures alone, however many cases the city holds.
+  var POINTS_ZOOM = Number(el.dataset.pointsZoom || 12);
+  var pointsRequest = 0;
 
   function escape(text) {
     var div = document.createElement("div");
@@ -98,14 +103,33 @@
         }
       });
   }
+  function narrowed() {
+    return ["received_after", "received_before", "category", "status"].some(function (name) {
+      return form[name].value && !form[name].disabled;
+    });
+  }
   function loadPoints() {
+    var request = ++pointsRequest;
+    var zoomedIn = map.getZoom() >= POINTS_ZOOM;
+    if (!zoomedIn && !narrowed()) {
+      pointsLayer.clearLayers();
+      total.textContent = el.dataset.zoomHint;
+      el.dataset.loaded = "true";
+      return;
+    }
     var params = new URLSearchParams();
     ["kind", "received_after", "received_before", "category", "status"].forEach(function (name) {
       if (form[name].value && !form[name].disabled) params.set(name, form[name].value);
     });
+    if (zoomedIn) {
+      var box = map.getBounds();
+      params.set("bbox", [box.getSouth(), box.getWest(), box.getNorth(), box.getEast()]
+        .map(function (degrees) { return degrees.toFixed(5); }).join(","));
+    }
     fetch(el.dataset.points + "?" + params, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
+        if (request !== pointsRequest) return;  // a later view's answer is coming
         pointsLayer.clearLayers();
         (data.features || []).forEach(function (f) {
           var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
@@ -120,7 +144,7 @@
               .addTo(pointsLayer);
           }
         });
-        if (data.total !== undefined && (data.features || []).length) total.textContent = "";
+        total.textContent = "";
         el.dataset.loaded = "true";
       });
   }
@@ -186,6 +210,7 @@
     loadPoints();
   });
   fitFiltersToKind();
+  // The first view (fitted to the beats) and every later one load their points.
+  map.on("moveend", loadPoints);
   loadBeats();
-  loadPoints();
 })();
