@@ -183,10 +183,14 @@ class DisputeFilter(django_filters.FilterSet):
             chosen = units[0] if len(units) == 1 else None
             if chosen is not None:
                 field.queryset = field.queryset.filter(officer__unit__in=subtree_ids(chosen))
-        if self.form["assigned_officer"].value() in (None, "") and (
-            field.queryset[: self.OFFICER_CHOICES_MAX + 1].count() > self.OFFICER_CHOICES_MAX
-        ):
+        if self.form["assigned_officer"].value() not in (None, ""):
+            return
+        # One read gives both the size and the choices (units.forms.RowsFirstIterator).
+        rows = list(field.queryset[: self.OFFICER_CHOICES_MAX + 1])
+        if len(rows) > self.OFFICER_CHOICES_MAX:
             field.widget = forms.HiddenInput()
+        else:
+            field.rows = rows
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

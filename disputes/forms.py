@@ -30,7 +30,7 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
-from units.forms import LocationForm, use_date_picker
+from units.forms import LocationForm, add_bootstrap_classes
 from units.models import Unit
 from units.selectors import (
     beats_in_scope,
@@ -65,18 +65,8 @@ def text_area(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-def style_form(form: forms.Form) -> forms.Form:
-    """Give every widget its Bootstrap class (also used on FilterSet forms)."""
-    for field in form.fields.values():
-        widget = field.widget
-        use_date_picker(widget)
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control form-control-sm")
-    return form
+# The one styling of forms and filter bars (units.forms), by its older name.
+style_form = add_bootstrap_classes
 
 
 class StyledForm(forms.Form):

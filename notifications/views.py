@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from notifications import exports, selectors, services
 from notifications.filters import NotificationFilter
+from units.forms import add_bootstrap_classes
 from units.listexport import page_export
 
 
@@ -16,6 +17,7 @@ def notification_list(request):
     )
     if (export := page_export(request, exports.NOTIFICATIONS, filterset.qs)) is not None:
         return export
+    add_bootstrap_classes(filterset.form)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {
         "nav": "notifications", "filter": filterset, "page_obj": page,

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import Min, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from disputes.models import Agreement, Dispute, DisputeEvent, FollowUp, JudicialConfirmation
 from incidents.models import Incident
@@ -50,8 +51,12 @@ from units.models import Unit
 
 def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
     """The first day of the Asia/Shanghai month of an instant or a day."""
+    if isinstance(moment, str):
+        # A record saved with its time as text (a fixture, a shell) is read
+        # back as a datetime later; mark the same month now.
+        moment = parse_datetime(moment) or parse_date(moment)
     if isinstance(moment, datetime.datetime):
-        moment = timezone.localdate(moment)
+        moment = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
     return moment.replace(day=1)
 
 

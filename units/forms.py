@@ -22,11 +22,14 @@ def use_date_picker(widget: forms.Widget) -> None:
 
 
 def add_bootstrap_classes(form: forms.Form) -> forms.Form:
-    """Give every widget Bootstrap's small form classes (for FilterSet forms too)."""
+    """Give every widget Bootstrap's small form classes (FilterSet forms too):
+    the one look of every form and filter bar."""
     for field in form.fields.values():
         widget = field.widget
         use_date_picker(widget)
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select form-select-sm"
@@ -43,7 +46,30 @@ def officer_user_choices(user: AbstractBaseUser):
     return get_user_model().objects.filter(pk__in=ids).order_by("username")
 
 
+class RowsFirstIterator(forms.models.ModelChoiceIterator):
+    """Iterates the rows a view already read (``field.rows``) instead of
+    querying again; the queryset still validates a submitted choice."""
+
+    def __iter__(self):
+        rows = getattr(self.field, "rows", None)
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in rows:
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        rows = getattr(self.field, "rows", None)
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
+    iterator = RowsFirstIterator
+
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
