@@ -18,10 +18,10 @@
   var legend = document.getElementById("map-legend");
   var total = document.getElementById("map-total");
   var beatsLayer = null, pointsLayer = L.layerGroup().addTo(map), beats = null;
-  // Records show where they can be told apart: zoomed in to a few beats (the
+  // Records show where they can be told apart: zoomed in to a district or less (the
   // view's box is sent), or narrowed by a filter. A city's map opens on its
   // beats' figures alone, however many cases the city holds.
-  var POINTS_ZOOM = Number(el.dataset.pointsZoom || 12);
+  var POINTS_ZOOM = Number(el.dataset.pointsZoom || 10);
   var pointsRequest = 0;
 
   function escape(text) {
