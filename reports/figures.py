@@ -766,6 +766,28 @@ def dispute_figures(period: Period) -> dict:
         rated=Count("pk"),
         satisfied=Count("pk", filter=Q(satisfaction=FollowUp.Satisfaction.SATISFIED)),
     )
+    return dispute_section(
+        {
+            **counts,
+            "overdue": still_open["overdue"],
+            "backlog": still_open["backlog"],
+            "incidents_linked": calls["linked"],
+            "repeat_calls": calls["repeat"],
+            "follow_ups_rated": ratings["rated"],
+            "follow_ups_satisfied": ratings["satisfied"],
+            **agreement_figures(period),
+        },
+        median_days=median_days_to_conclusion(period, counts["concluded"]),
+        by_track=counts["by_track"],
+        by_category=counts["by_category"],
+    )
+
+
+def dispute_section(counts: dict, *, median_days, by_track: dict, by_category: dict) -> dict:
+    """The dispute figures from their counts (the keys of RECORDS): the rates
+    are derived here once, whether the counts come from the records
+    (``dispute_figures``) or from the rollups (``reports.rollups``)."""
+    performed, breached = counts["agreements_performed"], counts["agreements_breached"]
     return {
         "received": counts["received"],
         "concluded": counts["concluded"],
@@ -773,19 +795,23 @@ def dispute_figures(period: Period) -> dict:
         "resolution_rate": rate(counts["resolved"], counts["concluded"]),
         "settled": counts["settled"],
         "settlement_rate": rate(counts["settled"], counts["received"]),
-        "median_days": median_days_to_conclusion(period, counts["concluded"]),
-        "overdue": still_open["overdue"],
-        "backlog": still_open["backlog"],
+        "median_days": median_days,
+        "overdue": counts["overdue"],
+        "backlog": counts["backlog"],
         "high_risk_resolved": counts["high_risk_resolved"],
-        "incidents_linked": calls["linked"],
-        "repeat_calls": calls["repeat"],
-        "repeat_call_rate": rate(calls["repeat"], calls["linked"]),
-        "follow_ups_rated": ratings["rated"],
-        "follow_ups_satisfied": ratings["satisfied"],
-        "satisfaction_rate": rate(ratings["satisfied"], ratings["rated"]),
-        **agreement_figures(period),
-        "by_track": counts["by_track"],
-        "by_category": counts["by_category"],
+        "incidents_linked": counts["incidents_linked"],
+        "repeat_calls": counts["repeat_calls"],
+        "repeat_call_rate": rate(counts["repeat_calls"], counts["incidents_linked"]),
+        "follow_ups_rated": counts["follow_ups_rated"],
+        "follow_ups_satisfied": counts["follow_ups_satisfied"],
+        "satisfaction_rate": rate(counts["follow_ups_satisfied"], counts["follow_ups_rated"]),
+        "agreements_due": counts["agreements_due"],
+        "agreements_performed": performed,
+        "agreements_breached": breached,
+        "performance_rate": rate(performed, performed + breached),
+        "agreements_confirmed": counts["agreements_confirmed"],
+        "by_track": by_track,
+        "by_category": by_category,
     }
 
 

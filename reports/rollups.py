@@ -273,34 +273,10 @@ def dispute_figures(period: figures.Period) -> dict:
                 entry[key] += row[key]
         for entry in by[field].values():
             entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
-    rate = figures.rate
-    return {
-        "received": counts["received"],
-        "concluded": counts["concluded"],
-        "resolved": counts["resolved"],
-        "resolution_rate": rate(counts["resolved"], counts["concluded"]),
-        "settled": counts["settled"],
-        "settlement_rate": rate(counts["settled"], counts["received"]),
-        "median_days": _median(period, counts["concluded"]),
-        "overdue": counts["overdue"],
-        "backlog": counts["backlog"],
-        "high_risk_resolved": counts["high_risk_resolved"],
-        "incidents_linked": counts["incidents_linked"],
-        "repeat_calls": counts["repeat_calls"],
-        "repeat_call_rate": rate(counts["repeat_calls"], counts["incidents_linked"]),
-        "follow_ups_rated": counts["follow_ups_rated"],
-        "follow_ups_satisfied": counts["follow_ups_satisfied"],
-        "satisfaction_rate": rate(counts["follow_ups_satisfied"], counts["follow_ups_rated"]),
-        "agreements_due": counts["agreements_due"],
-        "agreements_performed": counts["agreements_performed"],
-        "agreements_breached": counts["agreements_breached"],
-        "performance_rate": rate(
-            counts["agreements_performed"], counts["agreements_performed"] + counts["agreements_breached"]
-        ),
-        "agreements_confirmed": counts["agreements_confirmed"],
-        "by_track": by["track"],
-        "by_category": by["category"],
-    }
+    return figures.dispute_section(
+        counts, median_days=_median(period, counts["concluded"]),
+        by_track=by["track"], by_category=by["category"],
+    )
 
 
 def _median(period: figures.Period, concluded: int) -> float | None:
