@@ -134,6 +134,7 @@ def _coordinator_work(user, today: datetime.date) -> dict:
         "new_volunteers": new_volunteers[:COORDINATOR_LIST_SIZE],
         "new_volunteers_count": new_volunteers.count(),
         "new_volunteer_days": NEW_VOLUNTEER_DAYS,
+        "new_volunteers_since": since,
         "recent_outreach": volunteer_selectors.outreach_list(user=user)[:COORDINATOR_LIST_SIZE],
     }
 

@@ -63,10 +63,14 @@ class VolunteerFilter(SubtreeFilterMixin, django_filters.FilterSet):
         label=_("Unit"), queryset=_units, method="filter_subtree"
     )
     active = YesNoFilter(label=_("Active"))
+    # The coordinator's home links its "new volunteers" here.
+    joined_after = django_filters.DateFilter(
+        label=_("Joined from"), field_name="created_at", lookup_expr="date__gte"
+    )
 
     class Meta:
         model = Volunteer
-        fields = ["q", "alliance", "unit", "active"]
+        fields = ["q", "alliance", "unit", "active", "joined_after"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -68,6 +68,22 @@ def test_a_tip_list_link_lists_what_the_home_counts(vw, client):  # noqa: F811
     assert count == 2 and listed.context["page_obj"].paginator.count == count
 
 
+def test_the_new_volunteers_link_lists_what_the_home_counts(vw, client):  # noqa: F811
+    from volunteers.models import Volunteer
+
+    # One of the unit's volunteers joined long ago: counted by neither.
+    old = Volunteer.objects.get(name="陈一")
+    Volunteer.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=90))
+    login(client, vw.coord)
+    home = client.get("/")
+    count = home.context["new_volunteers_count"]
+    since = home.context["new_volunteers_since"].isoformat()
+    assert f'{reverse("volunteers:volunteer_list")}?joined_after={since}' in home.content.decode()
+    listed = client.get(reverse("volunteers:volunteer_list"), {"joined_after": since})
+    assert count == 2 and listed.context["page_obj"].paginator.count == count
+    assert "陈一" not in [v.name for v in listed.context["page_obj"]]
+
+
 def _queries(client):
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
