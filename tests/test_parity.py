@@ -89,7 +89,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "volunteers:tip_detail": ("tip-detail",),
     "volunteers:tip_handle": ("tip-verify", "tip-reject"),
     "volunteers:tip_convert": ("tip-convert",),
-    "volunteers:outreach_list": ("outreach-list", "outreach-detail"),
+    "volunteers:outreach_list": ("outreach-list", "outreach-detail", "outreach-export"),
     "volunteers:outreach_create": ("outreach-list",),
     # reports and notifications
     "reports:list": ("report-list",),

@@ -300,9 +300,10 @@ class TipViewSet(ExportAction, _ScopedViewSet):
 
 
 @_crud_schema(_("Outreach"), s.OutreachSerializer, s.OutreachSerializer, s.OutreachInputSerializer)
-class OutreachViewSet(_ScopedViewSet):
+class OutreachViewSet(ExportAction, _ScopedViewSet):
     """Outreach sessions of the user's alliances."""
 
+    list_export = exports.OUTREACH
     serializer_class = s.OutreachSerializer
     input_serializer = s.OutreachInputSerializer
     filterset_class = OutreachFilter

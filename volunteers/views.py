@@ -635,6 +635,8 @@ def outreach_list(request):
     filterset = OutreachFilter(
         request.GET or None, queryset=selectors.outreach_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.OUTREACH, filterset.qs)) is not None:
+        return export
     style_form(filterset.form)
     return render(request, "volunteers/outreach_list.html", {
         "nav": NAV, "filter": filterset, "page_obj": _paginate(request, filterset.qs),
