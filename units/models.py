@@ -154,7 +154,8 @@ class ExportEvent(models.Model):
         related_name="export_events",
     )
     at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
-    list_name = models.CharField(_("list"), max_length=40)
+    # A report drill-down is named after its report: report-<unit code>-<month>-<figure>.
+    list_name = models.CharField(_("list"), max_length=120)
     file_format = models.CharField(_("format"), max_length=10)
     query = models.TextField(_("filter"), blank=True)
     rows = models.PositiveIntegerField(_("rows"))
