@@ -583,6 +583,8 @@ def follow_up_record(
     done_at = done_at or now
     if done_at > now + datetime.timedelta(minutes=5):
         raise ValidationError({"done_at": _("A follow-up cannot be recorded ahead of time.")})
+    if done_at < locked.received_at:
+        raise ValidationError({"done_at": _("A follow-up cannot come before the case was received.")})
     follow_up = locked.follow_ups.filter(done_at__isnull=True).order_by("due_on", "id").first()
     follow_up = follow_up or FollowUp(dispute=locked)
     follow_up.done_at, follow_up.officer = done_at, actor

@@ -175,6 +175,19 @@ def test_follow_up_fills_the_earliest_scheduled(world, dispute):
     assert dispute.follow_ups.filter(done_at__isnull=True).count() == 1
 
 
+def test_a_follow_up_before_the_case_was_received_is_refused(world, dispute):
+    """Found by schemathesis: a follow-up "done" in the year 686 was saved."""
+    walk_to_mediation(world, dispute)
+    services.dispute_resolve(dispute=dispute, actor=world.officer, resolution_note="和解")
+    for done_at in (dispute.received_at - datetime.timedelta(minutes=1),
+                    datetime.datetime(686, 8, 24, 16, 12, tzinfo=datetime.timezone.utc)):
+        with pytest.raises(ValidationError) as refused:
+            services.follow_up_record(dispute=dispute, actor=world.officer, method="phone",
+                                      finding="stable", done_at=done_at)
+        assert "done_at" in refused.value.message_dict
+    assert not dispute.follow_ups.filter(done_at__isnull=False).exists()
+
+
 def test_repeat_call_detected_when_dispute_had_earlier_call(world):
     from disputes.selectors import repeat_call_candidates
     from incidents.models import Incident
