@@ -68,6 +68,15 @@ def test_a_tip_list_link_lists_what_the_home_counts(vw, client):  # noqa: F811
     assert count == 2 and listed.context["page_obj"].paginator.count == count
 
 
+def test_a_phone_typed_into_a_tip_is_masked_on_the_coordinators_home(vw, client):  # noqa: F811
+    from volunteers.models import Tip
+
+    Tip.objects.filter(pk=tip(vw).pk).update(description="张三 电话 13812345678 报称楼道堆物")
+    login(client, vw.coord)
+    page = client.get("/").content.decode()
+    assert "13812345678" not in page and "138****5678" in page
+
+
 def test_the_new_volunteers_link_lists_what_the_home_counts(vw, client):  # noqa: F811
     from volunteers.models import Volunteer
 
