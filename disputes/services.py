@@ -42,6 +42,7 @@ from units.errors import TransitionError
 from units.geo import clean_location
 from units.models import Unit
 from units.selectors import require_in_scope
+from units.validators import check_received_at
 
 
 @dataclass
@@ -99,11 +100,6 @@ def _event(dispute: Dispute, *, kind: str, actor, at, **changes) -> DisputeEvent
     return DisputeEvent.objects.create(dispute=dispute, kind=kind, actor=actor, at=at, **changes)
 
 
-def _check_received_at(received_at: datetime.datetime, now: datetime.datetime) -> None:
-    if received_at > now + datetime.timedelta(minutes=5):
-        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
-
-
 @transaction.atomic
 def dispute_register(
     *,
@@ -131,7 +127,7 @@ def dispute_register(
         raise PermissionDenied
     require_in_scope(actor, unit)
     now = timezone.now()
-    _check_received_at(received_at, now)
+    check_received_at(received_at, now)
     parties = list(parties)
     if not parties:
         raise ValidationError({"parties": _("A dispute needs at least one party.")})
@@ -547,6 +543,8 @@ def session_record(*, dispute: Dispute, actor: AbstractBaseUser, data: SessionDa
     now = timezone.now()
     if data.held_at > now + datetime.timedelta(minutes=5):
         raise ValidationError({"held_at": _("A session cannot be recorded ahead of time.")})
+    if data.held_at < locked.received_at:
+        raise ValidationError({"held_at": _("A session cannot come before the case was received.")})
     if any(p.dispute_id != locked.pk for p in data.parties_present):
         raise ValidationError({"parties_present": _("Only this case's parties can be present.")})
     session = MediationSession.objects.create(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +19,7 @@ from units.errors import TransitionError
 from units.geo import clean_location
 from units.models import Unit
 from units.selectors import require_in_scope
-from units.validators import normalise_phone
+from units.validators import check_received_at, normalise_phone
 
 
 @transaction.atomic
@@ -46,8 +46,7 @@ def incident_create(
     if not actor.has_perm("incidents.add_incident"):
         raise PermissionDenied(_("You are not allowed to do this."))
     require_in_scope(actor, unit)
-    if received_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    check_received_at(received_at, timezone.now())
     latitude, longitude = clean_location(latitude, longitude)
     incident = Incident(
         number=number.strip(),

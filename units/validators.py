@@ -1,5 +1,6 @@
 """Validators for Chinese identity numbers, phone numbers and credit codes."""
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -103,3 +104,16 @@ def validate_credit_code(value: str) -> None:
             ),
             code="credit_code_checksum",
         )
+
+
+# No record of this product's work predates 2000: an earlier time is a typo
+# (and before 1901 Asia/Shanghai's offset is not even a whole minute).
+EARLIEST_RECORD_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def check_received_at(received_at: datetime.datetime, now: datetime.datetime) -> None:
+    """A time received: not ahead of now (five minutes' clock slack), not before 2000."""
+    if received_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    if received_at < EARLIEST_RECORD_TIME:
+        raise ValidationError({"received_at": _("The time received cannot be before 2000.")})

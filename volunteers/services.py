@@ -27,7 +27,7 @@ from units.errors import TransitionError
 from units.geo import clean_location
 from units.models import Officer, Unit
 from units.selectors import require_in_scope
-from units.validators import normalise_id_number, normalise_phone
+from units.validators import check_received_at, normalise_id_number, normalise_phone
 from volunteers.models import (
     Alliance,
     Membership,
@@ -573,8 +573,7 @@ def tip_submit(
     require_in_scope(actor, unit)
     now = timezone.now()
     received_at = received_at or now
-    if received_at > now + datetime.timedelta(minutes=5):
-        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    check_received_at(received_at, now)
     if unit.kind not in (Unit.Kind.STATION, Unit.Kind.BEAT):
         raise ValidationError({"unit": _("Send the tip to a police station or a beat.")})
     if patrol is not None and patrol.alliance_id != alliance.pk:

@@ -188,6 +188,12 @@ def test_a_follow_up_before_the_case_was_received_is_refused(world, dispute):
     assert not dispute.follow_ups.filter(done_at__isnull=False).exists()
 
 
+def test_a_time_received_before_2000_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        register(world, received_at=datetime.datetime(686, 8, 24, tzinfo=datetime.timezone.utc))
+    assert "received_at" in refused.value.message_dict
+
+
 def test_repeat_call_detected_when_dispute_had_earlier_call(world):
     from disputes.selectors import repeat_call_candidates
     from incidents.models import Incident
