@@ -34,6 +34,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 from units.exports import csv_row, sheet_title, xlsx_text_as_text
@@ -113,8 +114,19 @@ class ListExport:
 
 
 def display(field: str) -> Callable[[Any], str]:
-    """The label of a choice field in the user's language (``get_X_display``)."""
-    return lambda record: getattr(record, f"get_{field}_display")()
+    """The label of a choice field in the user's language, as
+    ``get_X_display`` gives it; the field's labels are looked up once per
+    export rather than rebuilt for every row."""
+    labels: dict = {}  # per model: {value: lazy label}
+
+    def label(record) -> str:
+        model = type(record)
+        if model not in labels:
+            labels[model] = dict(record._meta.get_field(field).flatchoices)
+        value = getattr(record, field)
+        return force_str(labels[model].get(value, value), strings_only=True)
+
+    return label
 
 
 def person(user) -> str:
@@ -174,31 +186,39 @@ def csv_lines(export: ListExport, queryset: QuerySet) -> Iterator[str]:
 
 
 def xlsx_bytes(export: ListExport, queryset: QuerySet) -> bytes:
+    """The workbook, written row by row (openpyxl's write-only mode: each row
+    is serialised as it is appended, so the time grows with the rows, not
+    with their square)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = sheet_title(str(export.title))
-    sheet.append(export.headers())
-    xlsx_text_as_text(sheet[1])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(str(export.title)))
     sheet.freeze_panes = "A2"
-    for row in export.rows(queryset):
-        sheet.append([_plain(value) for value in row])
-        cells = sheet[sheet.max_row]
-        xlsx_text_as_text(cells)
-        for cell in cells:
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
     for index, _column in enumerate(export.columns):
         sheet.column_dimensions[_letter(index)].width = 18
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, header, font=bold) for header in export.headers()])
+    for row in export.rows(queryset):
+        sheet.append([_xlsx_cell(sheet, _plain(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value, font=None):
+    """One cell: text stays text (never a formula), dates get a date format."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    xlsx_text_as_text([cell])
+    if isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _letter(index: int) -> str:

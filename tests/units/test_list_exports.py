@@ -197,3 +197,20 @@ def test_the_export_log_is_read_only_in_the_admin(world, client, cases):
     delete = reverse("admin:units_exportevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert ExportEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_xlsx_is_a_sheet_a_clerk_can_read(world, client, cases):
+    """Bold, frozen headers; dates formatted as dates; choice labels in the
+    user's language (looked up once per export, per model)."""
+    login(client, world.officer)
+    values, sheet = read_xlsx(export(client, "disputes:list", "xlsx", ordering="reference",
+                                     HTTP_ACCEPT_LANGUAGE="en"))
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    headers = values[0]
+    received, status = headers.index("Received"), headers.index("Status")
+    assert sheet.cell(row=2, column=received + 1).number_format == "yyyy-mm-dd hh:mm"
+    assert {row[status] for row in values[1:]} == {"Registered"}
+    zh_values, _sheet = read_xlsx(export(client, "disputes:list", "xlsx",
+                                         HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert {row[status] for row in zh_values[1:]} == {"已登记"}
