@@ -64,7 +64,7 @@ PAGE_API: dict[str, tuple[str, ...]] = {
     "enterprises:request_decline": ("enterprise-request-decline",),
     "enterprises:request_convert": ("enterprise-request-convert",),
     # volunteers
-    "volunteers:alliance_list": ("alliance-list",),
+    "volunteers:alliance_list": ("alliance-list", "alliance-export"),
     "volunteers:alliance_create": ("alliance-list",),
     "volunteers:alliance_detail": ("alliance-detail",),
     "volunteers:alliance_edit": ("alliance-detail",),

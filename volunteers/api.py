@@ -95,12 +95,13 @@ class _ScopedViewSet(viewsets.GenericViewSet):
 
 
 @_crud_schema(_("Alliances"), s.AllianceSerializer, s.AllianceSerializer, s.AllianceInputSerializer)
-class AllianceViewSet(_ScopedViewSet):
+class AllianceViewSet(ExportAction, _ScopedViewSet):
     """Alliances whose unit lies in the user's subtree."""
 
     serializer_class = s.AllianceSerializer
     input_serializer = s.AllianceInputSerializer
     filterset_class = AllianceFilter
+    list_export = exports.ALLIANCES
     add_perm = "volunteers.add_alliance"
     selector = staticmethod(selectors.alliance_list)
     read_permission = "volunteers.view_alliance"

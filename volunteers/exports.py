@@ -33,6 +33,22 @@ VOLUNTEERS = ListExport(
     prefetch_related=("memberships__alliance",),
 )
 
+ALLIANCES = ListExport(
+    name="alliances",
+    title=_("Alliances"),
+    columns=(
+        Column(_("Name"), lambda a: a.name),
+        Column(_("Focus"), display("focus")),
+        Column(_("Unit"), lambda a: a.unit.name),
+        # The list annotates member_count (its selector).
+        Column(_("Members"), lambda a: a.member_count),
+        Column(_("Coordinators"), lambda a: "、".join(person(u) for u in a.coordinators.all())),
+        Column(_("Active"), lambda a: a.active),
+    ),
+    select_related=("unit",),
+    prefetch_related=("coordinators",),
+)
+
 _PATROL_COLUMNS = (
     Column(_("Starts at"), lambda p: p.starts_at),
     Column(_("Ends at"), lambda p: p.ends_at),

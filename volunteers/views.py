@@ -107,6 +107,8 @@ def alliance_list(request):
     filterset = AllianceFilter(
         request.GET or None, queryset=selectors.alliance_list(user=request.user), request=request
     )
+    if (export := page_export(request, exports.ALLIANCES, filterset.qs)) is not None:
+        return export
     style_form(filterset.form)
     return render(request, "volunteers/alliance_list.html", {
         "nav": NAV, "filter": filterset, "page_obj": _paginate(request, filterset.qs),

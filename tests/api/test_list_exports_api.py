@@ -82,7 +82,7 @@ def test_a_role_without_the_list_gets_403(world, cases):
 
 @pytest.mark.parametrize("path", [
     "/api/disputes/export/", "/api/mediators/export/", "/api/incidents/export/",
-    "/api/volunteers/export/", "/api/patrols/export/", "/api/tips/export/", "/api/outreach/export/",
+    "/api/volunteers/export/", "/api/alliances/export/", "/api/patrols/export/", "/api/tips/export/", "/api/outreach/export/",
     "/api/enterprises/export/", "/api/enterprise-requests/export/",
     "/api/notifications/export/",
 ])
