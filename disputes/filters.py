@@ -27,6 +27,7 @@ from disputes.models import (
 from disputes.selectors import mediator_list
 from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
 from units.forms import OfficerChoiceField
+from units.pagination import ScopeFirst
 from units.selectors import officers_in_scope, subtree_ids
 
 PHONE_OR_ID = re.compile(r"\d{7,17}[\dXx]")
@@ -82,14 +83,35 @@ class OrderingFilter(django_filters.OrderingFilter):
             choices.append(("-" + param, format_lazy(_("{label}, descending"), label=label)))
         return choices
 
+    # Keys that cluster by unit (a reference begins with its station's code).
+    SCOPE_CLUSTERED = ("reference",)
+
     def filter(self, qs, value):
         """Sort as asked, then by id in the last key's direction: a total
-        order pages cannot shuffle, read down one ``(key, id)`` index."""
+        order pages cannot shuffle, read down one ``(key, id)`` index; within
+        a narrow scope, a key that clusters by unit is read scope first
+        (units.pagination.ScopeFirst)."""
         qs = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return qs
-        last = str(qs.query.order_by[-1]) if qs.query.order_by else ""
-        return qs.order_by(*qs.query.order_by, "-id" if last.startswith("-") else "id")
+        terms = list(qs.query.order_by)
+        last = str(terms[-1]) if terms else ""
+        if self._narrow_scope():
+            terms = [self._scope_first(term) for term in terms]
+        return qs.order_by(*terms, "-id" if last.startswith("-") else "id")
+
+    def _narrow_scope(self) -> bool:
+        """Less than everything: a user's own subtree, or a unit chosen."""
+        request = getattr(self.parent, "request", None)
+        if request is None:
+            return False
+        return not request.user.is_superuser or bool(self.parent.data.get("unit"))
+
+    def _scope_first(self, term):
+        name = term.lstrip("-") if isinstance(term, str) else ""
+        if name not in self.SCOPE_CLUSTERED:
+            return term
+        return ScopeFirst(name).desc() if term.startswith("-") else ScopeFirst(name).asc()
 
 
 def search_ids(value: str):

@@ -184,7 +184,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: on the dispute list at city volume PostgreSQL spent 245 of 276 ms
     # compiling a query that runs in 30 ms (bench/run.py). Short web queries
     # never repay the compilation.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c jit=off -c work_mem={env_str('DATABASE_WORK_MEM', '16MB')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Password hashing (issue 20): Argon2id, cheap enough for a shift-start rush ---

@@ -165,3 +165,32 @@ def test_the_unit_pickers_search_is_the_units_api_scoped(client, world):
     assert names({"q": "东城"}) == ["东城派出所", "东城一警区"]
     assert names({"q": "东城", "beats": "false"}) == ["东城派出所"]
     assert names({"q": "楼王"}) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "params", "scope_first"), [
+    ("officer", "", True),  # a station's cases: read through the unit index, then sorted
+    ("supervisor", "", True),
+    ("admin", "", False),  # everything: walk the reference index
+    ("admin", "&unit=TH-DC", True),
+])
+def test_references_sort_scope_first_within_a_narrow_scope(
+    client, world, many, role, params, scope_first
+):
+    """References begin with the station's code, so a scope's references sit
+    together in the reference index: a narrow scope sorts its own rows (the
+    expression no index gives) rather than walk the index to them. The order
+    shown is the references' order either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, getattr(world, role))
+    for ordering, reverse in [("reference", False), ("-reference", True)]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST + f"?ordering={ordering}{params}")
+        shown = [d.reference for d in response.context["page_obj"].object_list]
+        assert shown == sorted(shown, reverse=reverse) and len(shown) >= 7
+        listing = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]
+                   and '"disputes_dispute"."reference"' in q["sql"].split("ORDER BY")[-1]]
+        assert listing, "the list's query"
+        assert ("|| ''" in listing[-1].split("ORDER BY")[-1]) is scope_first
