@@ -26,7 +26,7 @@ from disputes.models import (
 )
 from disputes.selectors import mediator_list
 from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
-from units.forms import OfficerChoiceField
+from units.forms import OfficerChoiceField, RowsFirstChoiceField
 from units.pagination import ScopeFirst
 from units.selectors import officers_in_scope, subtree_ids
 
@@ -62,6 +62,10 @@ def _mediators(request):
     if request is None:
         return Mediator.objects.none()
     return mediator_list(user=request.user).prefetch_related(None).order_by("name")
+
+
+class MediatorFilter(django_filters.ModelChoiceFilter):
+    field_class = RowsFirstChoiceField
 
 
 class OfficerFilter(django_filters.ModelChoiceFilter):
@@ -151,9 +155,7 @@ class DisputeFilter(django_filters.FilterSet):
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
-    mediator = django_filters.ModelChoiceFilter(
-        label=_("Mediator"), queryset=_mediators, field_name="mediators",
-    )
+    mediator = MediatorFilter(label=_("Mediator"), queryset=_mediators, field_name="mediators")
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     follow_up_due = YesNoFilter(label=_("Follow-up due"), method="filter_follow_up_due")
     received_after = django_filters.DateFilter(
@@ -187,25 +189,34 @@ class DisputeFilter(django_filters.FilterSet):
             "mediator",
         ]
 
-    # A bureau's scope may hold thousands of officers and units: the officer
-    # list is offered once a unit narrows it (or when it is short anyway);
-    # the unit is named through the unit picker. Validation still accepts
-    # any unit or officer in scope.
+    # A bureau's scope may hold thousands of officers, mediators and units:
+    # the officer and mediator lists are offered once a unit narrows them (or
+    # when they are short anyway; a province's 849 mediators were 35 KB of
+    # the admin's page); the unit is named through the unit picker.
+    # Validation still accepts any unit, officer or mediator in scope.
     OFFICER_CHOICES_MAX = 200
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self._narrow_officer_choices()
+        chosen = self._chosen_unit()
+        self._narrow_choices(
+            "assigned_officer", chosen and Q(officer__unit__in=subtree_ids(chosen)))
+        # A unit's mediators, and the pools above it that serve it (mediator_list).
+        self._narrow_choices("mediator", chosen and (
+            Q(unit__in=subtree_ids(chosen)) | Q(unit__path__in=chosen.ancestor_paths())))
 
-    def _narrow_officer_choices(self) -> None:
-        field = self.form.fields["assigned_officer"]
+    def _chosen_unit(self):
         unit = self.form["unit"].data
-        if unit:
-            units = self.form.fields["unit"].resolve(str(unit))
-            chosen = units[0] if len(units) == 1 else None
-            if chosen is not None:
-                field.queryset = field.queryset.filter(officer__unit__in=subtree_ids(chosen))
-        if self.form["assigned_officer"].value() not in (None, ""):
+        if not unit:
+            return None
+        units = self.form.fields["unit"].resolve(str(unit))
+        return units[0] if len(units) == 1 else None
+
+    def _narrow_choices(self, name: str, within: Q | None) -> None:
+        field = self.form.fields[name]
+        if within is not None:
+            field.queryset = field.queryset.filter(within)
+        if self.form[name].value() not in (None, ""):
             return
         # One read gives both the size and the choices (units.forms.RowsFirstIterator).
         rows = list(field.queryset[: self.OFFICER_CHOICES_MAX + 1])

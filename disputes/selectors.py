@@ -153,8 +153,7 @@ def mediator_list(*, user: AbstractBaseUser) -> QuerySet[Mediator]:
     unit = user_unit(user)
     if unit is None:
         return queryset.none()
-    ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
-    return queryset.filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestors))
+    return queryset.filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=unit.ancestor_paths()))
 
 
 def mediator_get(*, user: AbstractBaseUser, pk: int) -> Mediator:

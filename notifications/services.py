@@ -32,8 +32,7 @@ def recipients_in_unit(unit: Unit, *, roles: Iterable[str], include_above: bool 
     ``include_above``, of the units above it, who see it too)."""
     units = Q(officer__unit=unit)
     if include_above:
-        ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
-        units = Q(officer__unit__path__in=ancestors)
+        units = Q(officer__unit__path__in=unit.ancestor_paths())
     return get_user_model().objects.filter(units, officer__role__in=list(roles), is_active=True)
 
 

@@ -67,6 +67,12 @@ class RowsFirstIterator(forms.models.ModelChoiceIterator):
         return len(rows) + (1 if self.field.empty_label is not None else 0)
 
 
+class RowsFirstChoiceField(forms.ModelChoiceField):
+    """A choice of records the view may have read already (``field.rows``)."""
+
+    iterator = RowsFirstIterator
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
     iterator = RowsFirstIterator
 

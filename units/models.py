@@ -89,6 +89,11 @@ class Unit(models.Model):
     def contains(self, other: "Unit") -> bool:
         return other.path.startswith(self.path)
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this unit and of every unit above it (each step of
+        the path is six digits and a dot)."""
+        return [self.path[: i + 7] for i in range(0, len(self.path), 7)]
+
 
 class Officer(models.Model):
     """A user's place in the bureau: the unit whose subtree they may see, and role."""

@@ -786,8 +786,7 @@ def volunteers_import(*, actor: AbstractBaseUser, rows: Iterable[VolunteerRow], 
 def coordinator_users_for(unit: Unit):
     """Users who may coordinate an alliance of ``unit``: the volunteer
     coordinators of that unit or of a unit above it."""
-    ancestors = [unit.path[: i + 7] for i in range(0, len(unit.path), 7)]
     ids = Officer.objects.filter(role=Officer.Role.COORDINATOR).filter(
-        unit__path__in=ancestors
+        unit__path__in=unit.ancestor_paths()
     ).values("user_id")
     return get_user_model().objects.filter(pk__in=ids)

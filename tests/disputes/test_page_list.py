@@ -108,3 +108,30 @@ def test_paginated_by_page_size_setting(client, world, settings):
     page = response.context["page_obj"]
     assert len(page.object_list) == 2 and page.paginator.num_pages == 3
     assert "category=neighbourhood&amp;page=3" in response.content.decode()
+
+
+def test_the_mediator_filter_is_offered_when_short_and_narrowed_by_the_unit(
+    client, world, monkeypatch
+):
+    """A province's mediators (849) were 35 KB of the admin's list page: past
+    the cap the filter is not offered until a unit narrows it, and then it
+    holds that unit's mediators and the pools above it that serve it."""
+    from disputes.filters import DisputeFilter
+    from disputes.models import Mediator
+
+    def mediator(name, unit):
+        return services.mediator_save(actor=world.admin, name=name,
+                                      kind=Mediator.Kind.LAWYER, unit=unit, specialities=[])
+
+    city_pool, wuxing, yandu = (mediator("市调解员", world.city), mediator("五星调解员", world.wuxing),
+                                mediator("盐都调解员", world.louwang))
+    login(client, world.admin)
+    monkeypatch.setattr(DisputeFilter, "OFFICER_CHOICES_MAX", 2)
+    page = client.get(reverse("disputes:list")).content.decode()
+    assert 'name="mediator"' in page and "盐都调解员" not in page  # hidden, not listed
+    field = client.get(reverse("disputes:list"), {"unit": "TH-WX"}).context["filter"].form["mediator"]
+    assert {label.split(" (")[0] for _value, label in field.field.choices if _value} == {
+        "市调解员", "五星调解员"}
+    listed = client.get(reverse("disputes:list"), {"mediator": yandu.pk})
+    assert listed.status_code == 200 and listed.context["filter"].form["mediator"].value() == str(yandu.pk)
+    assert city_pool.pk and wuxing.pk
