@@ -30,7 +30,7 @@ from disputes.models import (
     Track,
 )
 from disputes.selectors import mediator_list
-from units.forms import LocationForm, add_bootstrap_classes
+from units.forms import LocationForm, add_bootstrap_classes, offer_units
 from units.models import Unit
 from units.selectors import (
     beats_in_scope,
@@ -120,8 +120,8 @@ class DisputeForm(StyledForm, LocationForm):
 
     def __init__(self, *args, user, fixed_source: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = stations_in_scope(user=user)
-        self.fields["beat"].queryset = beats_in_scope(user=user)
+        offer_units(self, "unit", stations_in_scope(user=user), kinds="station")
+        offer_units(self, "beat", beats_in_scope(user=user), kinds="beat")
         if fixed_source:
             # A case registered from a record (a 110 call) takes its source
             # from it; it cannot be edited away.
@@ -505,7 +505,7 @@ class MediatorForm(StyledForm):
     def __init__(self, *args, user, mediator: Mediator | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mediator = mediator
-        self.fields["unit"].queryset = unit_list(user=user).exclude(kind=Unit.Kind.BEAT)
+        offer_units(self, "unit", unit_list(user=user).exclude(kind=Unit.Kind.BEAT), kinds="nobeats")
         if mediator is not None and mediator.phone:
             # The number on file is not put in the page; blank keeps it.
             self.fields["phone"].help_text = _(

@@ -15,6 +15,7 @@ from units.forms import (
     OfficerChoiceField,
     OfficerMultipleChoiceField,
     add_bootstrap_classes,
+    offer_units,
     officer_user_choices,
 )
 from units.selectors import stations_in_scope, unit_list, user_unit
@@ -53,7 +54,7 @@ class EnterpriseForm(LocationForm):
         super().__init__(*args, **kwargs)
 
         self.editing = editing
-        self.fields["unit"].queryset = stations_in_scope(user=user)
+        offer_units(self, "unit", stations_in_scope(user=user), kinds="station")
         self.fields["liaison_officer"].queryset = officer_user_choices(user)
         if not editing:
             # A new enterprise needs its phone; when editing, the masked
@@ -195,8 +196,8 @@ class EnterpriseFiguresForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user).exclude(kind="beat")
         add_bootstrap_classes(self)
+        offer_units(self, "unit", unit_list(user=user).exclude(kind="beat"), kinds="nobeats")
 
     def clean(self):
         data = super().clean()
@@ -212,7 +213,7 @@ class EnterpriseImportForm(forms.Form):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
 
-        self.fields["unit"].queryset = stations_in_scope(user=user)
+        offer_units(self, "unit", stations_in_scope(user=user), kinds="station")
         own = user_unit(user)
         if own is not None and own.kind == own.Kind.STATION:
             self.initial.setdefault("unit", own)

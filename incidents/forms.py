@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
-from units.forms import DATETIME_INPUT_FORMATS, LocationForm, add_bootstrap_classes
+from units.forms import DATETIME_INPUT_FORMATS, LocationForm, add_bootstrap_classes, offer_units
 from units.selectors import unit_list, user_unit
 from units.validators import (
     normalise_phone,
@@ -36,7 +36,7 @@ class IncidentForm(LocationForm):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
         # Only units the user may log calls for are offered.
-        self.fields["unit"].queryset = unit_list(user=user)
+        offer_units(self, "unit", unit_list(user=user))
         if not self.is_bound:
             self.initial.setdefault("unit", user_unit(user))
             self.initial.setdefault(

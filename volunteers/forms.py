@@ -16,7 +16,7 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
-from units.forms import LocationForm
+from units.forms import LocationForm, offer_units
 from units.models import Officer, Unit
 from units.selectors import unit_list, user_unit
 from units.validators import (
@@ -62,7 +62,7 @@ class AllianceForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user).exclude(kind=Unit.Kind.BEAT)
+        offer_units(self, "unit", unit_list(user=user).exclude(kind=Unit.Kind.BEAT), kinds="nobeats")
         self.fields["coordinators"].queryset = coordinator_choices(user=user)
 
 
@@ -76,7 +76,7 @@ class VolunteerForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user)
+        offer_units(self, "unit", unit_list(user=user))
 
     def clean_phone(self) -> str:
         value = normalise_phone(self.cleaned_data["phone"])
@@ -116,8 +116,8 @@ class PatrolForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["alliance"].queryset = selectors.alliance_list(user=user).filter(active=True)
         units = unit_list(user=user)
-        self.fields["unit"].queryset = units.exclude(kind=Unit.Kind.BEAT)
-        self.fields["beat"].queryset = units.filter(kind=Unit.Kind.BEAT)
+        offer_units(self, "unit", units.exclude(kind=Unit.Kind.BEAT), kinds="nobeats")
+        offer_units(self, "beat", units.filter(kind=Unit.Kind.BEAT), kinds="beat")
 
     def clean(self):
         data = super().clean()
@@ -161,6 +161,31 @@ class PatrolCancelForm(StyledForm):
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
+# Volunteers listed on a form before its alliance is chosen, at most.
+MEMBERS_LISTED_MAX = 300
+
+
+def offer_members(form: forms.Form, name: str, *, user) -> None:
+    """The volunteers a tip or an outreach may name: members of the chosen
+    alliance (the services accept no one else). Before one is chosen, every
+    member in the user's scope when there are at most MEMBERS_LISTED_MAX;
+    past that the list waits for the alliance (app.js reloads the form with
+    ``?alliance=``), so a district's 737 volunteers were no longer 169 KB of
+    check boxes, nor a province's 6,000 a megabyte."""
+    field = form.fields[name]
+    members = selectors.volunteer_list(user=user).filter(memberships__isnull=False)
+    alliance = form["alliance"].value()
+    form.fields["alliance"].widget.attrs["data-reload-with"] = "alliance"
+    if alliance not in (None, "") and str(alliance).isdigit():
+        field.queryset = members.filter(memberships__alliance_id=int(alliance)).distinct()
+        return
+    if members.distinct()[: MEMBERS_LISTED_MAX + 1].count() <= MEMBERS_LISTED_MAX:
+        field.queryset = members.distinct()
+        return
+    field.queryset = members.none()
+    field.help_text = _("Choose the alliance first: its members are listed here.")
+
+
 class TipForm(StyledForm, LocationForm):
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     volunteer = forms.ModelChoiceField(
@@ -178,10 +203,10 @@ class TipForm(StyledForm, LocationForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alliance"].queryset = selectors.alliance_list(user=user)
-        self.fields["volunteer"].queryset = selectors.volunteer_list(user=user)
-        self.fields["unit"].queryset = unit_list(user=user).filter(
+        offer_members(self, "volunteer", user=user)
+        offer_units(self, "unit", unit_list(user=user).filter(
             kind__in=[Unit.Kind.STATION, Unit.Kind.BEAT]
-        )
+        ))
 
 
 class TipNoteForm(StyledForm):
@@ -214,9 +239,7 @@ class OutreachForm(StyledForm, LocationForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alliance"].queryset = selectors.alliance_list(user=user).filter(active=True)
-        self.fields["volunteers"].queryset = selectors.volunteer_list(user=user).filter(
-            memberships__isnull=False
-        ).distinct()
+        offer_members(self, "volunteers", user=user)
 
 
 class ImportUploadForm(StyledForm):
@@ -231,7 +254,7 @@ class ImportUploadForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user)
+        offer_units(self, "unit", unit_list(user=user))
 
 
 class FiguresForm(StyledForm):
@@ -241,7 +264,7 @@ class FiguresForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user).exclude(kind=Unit.Kind.BEAT)
+        offer_units(self, "unit", unit_list(user=user).exclude(kind=Unit.Kind.BEAT), kinds="nobeats")
 
     def clean(self):
         data = super().clean()

@@ -554,8 +554,10 @@ def tip_list(request):
 @login_required
 @_perm("add_tip")
 def tip_create(request):
-    form = TipForm(request.POST or None, user=request.user,
-                   initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)})
+    form = TipForm(request.POST or None, user=request.user, initial={
+        "received_at": timezone.localtime().replace(second=0, microsecond=0),
+        "alliance": request.GET.get("alliance"),
+    })
     if request.method == "POST" and form.is_valid():
         tip = _call(form, lambda: services.tip_submit(actor=request.user, **form.cleaned_data))
         if tip is not None:

@@ -140,6 +140,15 @@
       }
     });
     document.querySelectorAll("[data-unit-picker]").forEach(unitPicker);
+    // A choice that decides another field's list (an alliance and its members):
+    // the form is shown again for it, keeping the other query parameters.
+    document.querySelectorAll("select[data-reload-with]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var query = new URLSearchParams(window.location.search);
+        query.set(select.getAttribute("data-reload-with"), select.value);
+        window.location.search = query.toString();
+      });
+    });
     // A long checkbox list gets a filter box.
     document.querySelectorAll("[data-choice-filter]").forEach(function (list) {
       var input = document.createElement("input");
