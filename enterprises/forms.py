@@ -15,6 +15,7 @@ from units.forms import (
     OfficerChoiceField,
     OfficerMultipleChoiceField,
     add_bootstrap_classes,
+    offer_officers,
     offer_units,
     officer_user_choices,
 )
@@ -55,7 +56,7 @@ class EnterpriseForm(LocationForm):
 
         self.editing = editing
         offer_units(self, "unit", stations_in_scope(user=user), kinds="station")
-        self.fields["liaison_officer"].queryset = officer_user_choices(user)
+        offer_officers(self, "liaison_officer", officer_user_choices(user))
         if not editing:
             # A new enterprise needs its phone; when editing, the masked
             # number is never put back into the form.
@@ -96,9 +97,13 @@ class VisitForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, user: AbstractBaseUser, **kwargs):
+    def __init__(self, *args, user: AbstractBaseUser, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = officer_user_choices(user).exclude(pk=user.pk)
+        # The officers of the enterprise's station (a province's every officer
+        # was 7,109 check boxes for an administrator).
+        self.fields["officers"].queryset = officer_user_choices(user).filter(
+            officer__unit__in=enterprise.unit.subtree()
+        ).exclude(pk=user.pk)
         self.fields["officers"].widget.attrs["size"] = 4
         if not self.is_bound:
             self.initial.setdefault("visited_on", timezone.localdate())

@@ -172,7 +172,7 @@ def _request_rows(formset, received_on: datetime.date) -> list[services.RequestD
 def visit_create(request, pk):
     """Log a visit with the requests raised during it: all saved, or none."""
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    form = VisitForm(request.POST or None, user=request.user)
+    form = VisitForm(request.POST or None, user=request.user, enterprise=enterprise)
     formset = RequestFormSet(request.POST or None, prefix="requests")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data

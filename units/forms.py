@@ -132,6 +132,23 @@ def offer_units(form: forms.Form, name: str, queryset, *, kinds: str = "") -> No
     form.fields[name] = picker
 
 
+def offer_officers(form: forms.Form, name: str, queryset) -> None:
+    """An officer field (users): a select up to UNIT_SELECT_MAX officers, read
+    once; beyond, a text field for the officer's username (police number),
+    matched exactly among ``queryset``: a province's 7,109 officers were
+    279 KB of the enterprise form."""
+    field = form.fields[name]
+    rows = list(queryset[: UNIT_SELECT_MAX + 1])
+    field.queryset = queryset
+    if len(rows) <= UNIT_SELECT_MAX:
+        field.rows = rows
+        field.widget.choices = field.choices
+        return
+    field.to_field_name = "username"
+    field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    field.help_text = _("The officer's username (police number).")
+
+
 class UnitPickerWidget(forms.TextInput):
     """A text field that names a unit; app.js makes it a search-as-you-type
     combobox over ``/api/units/?q=`` (the user's scope, server-side).

@@ -78,3 +78,37 @@ def test_past_the_limit_the_members_wait_for_the_alliance(client, vw, monkeypatc
     tip = client.get(reverse("volunteers:tip_create"), {"alliance": vw.wanjia.pk})
     assert set(tip.context["form"].fields["volunteer"].queryset) == {vw.zhou}
     assert timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_visit_names_the_officers_of_the_enterprises_station(client, world):
+    from tests.enterprises.helpers import make_enterprise
+
+    enterprise = make_enterprise(world)  # at 东城
+    login(client, world.admin)
+    form = client.get(reverse("enterprises:visit_create", args=[enterprise.pk])).context["form"]
+    assert set(form.fields["officers"].queryset) == {world.officer, world.lead}
+
+
+@pytest.mark.django_db
+def test_past_the_limit_the_liaison_officer_is_named_by_username(client, world, monkeypatch):
+    from enterprises.models import Enterprise
+    from tests.enterprises.helpers import new_code
+
+    monkeypatch.setattr(unit_forms, "UNIT_SELECT_MAX", 1)
+    login(client, world.admin)
+    page = client.get(reverse("enterprises:create")).content.decode()
+    assert '<select name="liaison_officer"' not in page and 'name="liaison_officer"' in page
+
+    def create(liaison, name):
+        return client.post(reverse("enterprises:create"), {
+            "name": name, "credit_code": new_code(), "unit": "东城派出所 (TH-DC)",
+            "address": "环保产业园6号", "industry": "chemicals", "contact_name": "孙厂长",
+            "contact_phone": "13900001111", "active": "on", "liaison_officer": liaison,
+        })
+
+    assert create("officer", "盐城华远精细化工有限公司").status_code == 302
+    assert Enterprise.objects.get(name="盐城华远精细化工有限公司").liaison_officer == world.officer
+    refused = create("nobody", "盐城某公司")
+    assert refused.status_code == 200 and "liaison_officer" in refused.context["form"].errors
+    assert not Enterprise.objects.filter(name="盐城某公司").exists()
