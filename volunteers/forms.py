@@ -16,7 +16,7 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
-from units.forms import LocationForm, offer_units
+from units.forms import LocationForm, RowsFirstIterator, offer_units
 from units.models import Officer, Unit
 from units.selectors import unit_list, user_unit
 from units.validators import (
@@ -91,16 +91,47 @@ class VolunteerForm(StyledForm):
         return value
 
 
+# Volunteers a form lists, at most (past it: the alliance first, or a phone number).
+MEMBERS_LISTED_MAX = 300
+
+
+class VolunteerChoiceField(forms.ModelChoiceField):
+    """A volunteer by name from a select, or, in a long list, by their full
+    phone number typed in (one volunteer per number)."""
+
+    iterator = RowsFirstIterator
+
+    def to_python(self, value):
+        if self.to_field_name == "phone":
+            value = normalise_phone(str(value or ""))
+        return super().to_python(value)
+
+
 class MembershipForm(StyledForm):
-    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
+    volunteer = VolunteerChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     joined_on = forms.DateField(label=_("Joined on"), widget=date_input())
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = (
+        field = self.fields["volunteer"]
+        field.queryset = (
             selectors.volunteer_list(user=user).filter(active=True).exclude(memberships__alliance=alliance)
         )
+        # Up to MEMBERS_LISTED_MAX a select; past it (a district's 717
+        # volunteers were 59 KB of the alliance's page) the phone number.
+        rows = list(field.queryset[: MEMBERS_LISTED_MAX + 1])
+        if len(rows) <= MEMBERS_LISTED_MAX:
+            field.rows = rows
+            field.widget.choices = field.choices
+            return
+        field.to_field_name = "phone"
+        field.widget = forms.TextInput(attrs={
+            "class": "form-control form-control-sm", "autocomplete": "off", "inputmode": "tel",
+        })
+        field.help_text = _("Their mobile number, in full.")
+        field.error_messages["invalid_choice"] = _(
+            "No volunteer of yours outside this alliance has that number.")
 
 
 class PatrolForm(StyledForm):
@@ -159,10 +190,6 @@ class AttendanceCorrectForm(StyledForm):
 
 class PatrolCancelForm(StyledForm):
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
-
-
-# Volunteers listed on a form before its alliance is chosen, at most.
-MEMBERS_LISTED_MAX = 300
 
 
 def offer_members(form: forms.Form, name: str, *, user) -> None:

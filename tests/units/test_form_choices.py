@@ -112,3 +112,21 @@ def test_past_the_limit_the_liaison_officer_is_named_by_username(client, world, 
     refused = create("nobody", "盐城某公司")
     assert refused.status_code == 200 and "liaison_officer" in refused.context["form"].errors
     assert not Enterprise.objects.filter(name="盐城某公司").exists()
+
+
+@pytest.mark.django_db
+def test_past_the_limit_a_member_is_added_by_phone_number(client, vw, monkeypatch):
+    monkeypatch.setattr(volunteer_forms, "MEMBERS_LISTED_MAX", 0)
+    login(client, vw.coord)
+    url = reverse("volunteers:alliance_detail", args=[vw.wanjia.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="volunteer"' not in page and 'name="volunteer"' in page
+    add = reverse("volunteers:membership_add", args=[vw.wanjia.pk])
+    joined = {"role": "member", "joined_on": "2024-03-01"}
+    assert client.post(add, {**joined, "volunteer": "138 1234 0001"}).status_code == 302
+    assert vw.chen.memberships.filter(alliance=vw.wanjia).exists()
+    refused = client.post(add, {**joined, "volunteer": "13800000000"}, follow=True,
+                          HTTP_ACCEPT_LANGUAGE="en")  # nobody's number
+    shown = [str(message) for message in refused.context["messages"]]
+    assert "No volunteer of yours outside this alliance has that number." in shown, shown
+    assert vw.wanjia.memberships.count() == 2
