@@ -7,7 +7,7 @@ Every read goes through a selector, so another unit's record is a 404.
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -48,9 +48,10 @@ def home(request):
         "digest_since": notification_selectors.overnight_start(),
     }
     if role in (Officer.Role.OFFICER, Officer.Role.STATION_LEAD):
-        context.update(_officer_work(request.user))
+        counts = _case_counts(request.user, lead=role == Officer.Role.STATION_LEAD)
+        context.update(_officer_work(request.user, counts))
     if role == Officer.Role.STATION_LEAD:
-        context.update(_lead_work(request.user))
+        context.update(_lead_work(request.user, counts))
     if role == Officer.Role.COORDINATOR:
         context.update(_coordinator_work(request.user, context["today"]))
     if role in (Officer.Role.SUPERVISOR, Officer.Role.ADMIN):
@@ -58,7 +59,19 @@ def home(request):
     return render(request, "policing/home.html", context)
 
 
-def _officer_work(user) -> dict:
+def _case_counts(user, *, lead: bool) -> dict[str, int]:
+    """The numbers over the home page's case lists, in one query."""
+    filters = {"my_cases": Q(assigned_officer=user, status__in=OPEN_STATUSES)}
+    if lead:
+        filters.update(
+            awaiting_dispatch=Q(status=Status.ASSESSED),
+            overdue=dispute_selectors.overdue_q(),
+            awaiting_verification=Q(status__in=CONCLUDED_STATUSES),
+        )
+    return dispute_selectors.case_counts(user=user, **filters)
+
+
+def _officer_work(user, counts: dict[str, int]) -> dict:
     """The officer's own open cases by deadline, follow-ups due on their cases,
     and the latest calls of their station not yet linked to a case."""
     my_cases = (
@@ -76,14 +89,14 @@ def _officer_work(user) -> dict:
         "tips": tips[:HOME_LIST_SIZE],
         "tips_count": tips.count(),
         "my_cases": my_cases[:HOME_LIST_SIZE],
-        "my_cases_count": my_cases.count(),
+        "my_cases_count": counts["my_cases"],
         "my_follow_ups": follow_ups[:HOME_LIST_SIZE],
         "my_follow_ups_count": follow_ups.count(),
         "unlinked_calls": calls,
     }
 
 
-def _lead_work(user) -> dict:
+def _lead_work(user, counts: dict[str, int]) -> dict:
     """The station's cases waiting on the lead: dispatch, overdue, verification."""
     cases = dispute_selectors.dispute_list(user=user)
     awaiting_dispatch = cases.filter(status=Status.ASSESSED).order_by("deadline")
@@ -94,11 +107,11 @@ def _lead_work(user) -> dict:
         "officer_workload": workload.officer_rows(user=user, unit=station),
         "mediator_workload": workload.mediator_rows(user=user, unit=station),
         "awaiting_dispatch": awaiting_dispatch[:HOME_LIST_SIZE],
-        "awaiting_dispatch_count": awaiting_dispatch.count(),
+        "awaiting_dispatch_count": counts["awaiting_dispatch"],
         "overdue": overdue[:HOME_LIST_SIZE],
-        "overdue_count": overdue.count(),
+        "overdue_count": counts["overdue"],
         "awaiting_verification": awaiting_verification[:HOME_LIST_SIZE],
-        "awaiting_verification_count": awaiting_verification.count(),
+        "awaiting_verification_count": counts["awaiting_verification"],
     }
 
 
