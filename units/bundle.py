@@ -12,10 +12,11 @@ Only for short lists of one record: a branch reads its whole list.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
@@ -32,23 +33,21 @@ class Branch:
     ordering: tuple[str, ...] = ()
 
 
-def _fields(model: type[models.Model]) -> list[models.Field]:
-    # JSON columns stay out (deferred): packed into JSON they would come back
-    # as text on SQLite.
-    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)]
-
-
 def _packed(model: type[models.Model], prefix: str = "") -> JSONObject:
-    return JSONObject(**{f.attname: F(prefix + f.attname) for f in _fields(model)})
+    return JSONObject(**{f.attname: F(prefix + f.attname) for f in model._meta.concrete_fields})
 
 
 def _unpacked(model: type[models.Model], data: dict | None, using: str) -> models.Model | None:
     if not data or data.get(model._meta.pk.attname) is None:
         return None
     names, values = [], []
-    for f in _fields(model):
+    for f in model._meta.concrete_fields:
         value = data.get(f.attname)
-        if value is not None:
+        if isinstance(f, models.JSONField):
+            # SQLite packs a JSON column as its text; PostgreSQL as JSON.
+            if isinstance(value, str) and connections[using].vendor == "sqlite":
+                value = json.loads(value)
+        elif value is not None:
             value = f.to_python(value)
             # SQLite keeps date-times as naive UTC text; PostgreSQL's JSON
             # carries the offset.

@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext as _
 
+from units.bundle import Branch, read_lists
 from units.masking import mask_text
 from units.validators import mask_id_number, mask_phone
 
@@ -53,15 +54,21 @@ def history_entries(
     """Every history row of ``record`` and of its ``children`` (model, foreign
     key to the record), newest first, with diffs.
 
-    One query per table (plus one per kind of related record shown by name),
-    whatever the number of rows.
+    One query for the rows of every table (plus one per kind of related record
+    shown by name), whatever the number of rows.
     """
     sources = [(type(record), {"id": record.pk})]
     sources += [(model, {f"{fk}_id": record.pk}) for model, fk in children]
+    # Every table's rows in one query (units.bundle), each with its user.
+    rows = read_lists({
+        str(index): Branch(
+            model.history.filter(**lookup), related=("history_user",), ordering=("id", "history_id")
+        )
+        for index, (model, lookup) in enumerate(sources)
+    })
     entries: list[Entry] = []
-    for model, lookup in sources:
-        rows = model.history.filter(**lookup).select_related("history_user")
-        entries += _diff_rows(model, list(rows.order_by("id", "history_id")))
+    for index, (model, _lookup) in enumerate(sources):
+        entries += _diff_rows(model, rows[str(index)])
     _name_related(entries, known={type(record): {record.pk: record}})
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
