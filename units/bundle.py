@@ -8,7 +8,8 @@ the database), each row packed as a JSON object together with the records it
 is shown with (like ``select_related``, one level). The rows come back as
 model instances, as the lists' own querysets would give them.
 
-Only for short lists of one record: a branch reads its whole list.
+Only for short lists: a branch reads its whole list, or its first ``limit``
+rows.
 """
 
 import datetime
@@ -26,11 +27,12 @@ from django.utils import timezone
 class Branch:
     """One list: its queryset, the relations read with each row (forward
     foreign keys or a reverse one-to-one), its order (default: the queryset's
-    or its model's)."""
+    or its model's), and how many of its first rows to read (default: all)."""
 
     queryset: models.QuerySet
     related: tuple[str, ...] = ()
-    ordering: tuple[str, ...] = ()
+    ordering: tuple = ()
+    limit: int | None = None
 
 
 def _packed(model: type[models.Model], prefix: str = "") -> JSONObject:
@@ -67,15 +69,14 @@ def _branch_query(name: str, branch: Branch) -> models.QuerySet:
     row = {"row": _packed(model)}
     for relation in branch.related:
         row[relation] = _packed(model._meta.get_field(relation).related_model, f"{relation}__")
-    return (
-        queryset.order_by()
-        .annotate(
-            _list=Value(name, output_field=CharField()),
-            _n=Window(RowNumber(), order_by=ordering),
-            _row=JSONObject(**row),
-        )
-        .values_list("_list", "_n", "_row")
+    numbered = queryset.order_by().annotate(
+        _list=Value(name, output_field=CharField()),
+        _n=Window(RowNumber(), order_by=ordering),
+        _row=JSONObject(**row),
     )
+    if branch.limit is not None:
+        numbered = numbered.filter(_n__lte=branch.limit)
+    return numbered.values_list("_list", "_n", "_row")
 
 
 def read_lists(branches: dict[str, Branch]) -> dict[str, list[models.Model]]:
