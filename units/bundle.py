@@ -21,6 +21,7 @@ from django.db import connections, models
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_duration
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,43 @@ def set_prefetched(instance: models.Model, name: str, records: list[models.Model
     queryset._result_cache = list(records)
     queryset._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def read_aggregates(
+    parts: dict[str, tuple[models.QuerySet, dict[str, models.Aggregate]]],
+) -> dict[str, dict]:
+    """Aggregates over several querysets in one query: name → (queryset,
+    {key: aggregate}) gives name → {key: value}, as ``queryset.aggregate``
+    would (a count of no rows is 0, any other aggregate of no rows None)."""
+    queries = [
+        queryset.order_by()
+        .values(_list=Value(name, output_field=CharField()))
+        .annotate(_row=JSONObject(**aggregates))
+        .values_list("_list", "_row")
+        for name, (queryset, aggregates) in parts.items()
+    ]
+    rows = dict(queries[0].union(*queries[1:], all=True)) if queries else {}
+    result = {}
+    for name, (queryset, aggregates) in parts.items():
+        row = rows.get(name) or {}
+        result[name] = {
+            key: _aggregate_value(aggregate, row.get(key)) for key, aggregate in aggregates.items()
+        }
+    return result
+
+
+def _aggregate_value(aggregate: models.Aggregate, value):
+    if value is None:
+        return 0 if isinstance(aggregate, models.Count) else None
+    if isinstance(aggregate, models.Count):
+        return value
+    try:
+        field = aggregate.output_field
+    except AttributeError:  # over a plain column, known once resolved: not a duration
+        field = None
+    if isinstance(field, models.DurationField):
+        # SQLite sums durations as microseconds, PostgreSQL as an interval.
+        if isinstance(value, int | float):
+            return datetime.timedelta(microseconds=value)
+        return parse_duration(value)
+    return value
