@@ -2,8 +2,9 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,16 +12,16 @@ from django.utils import timezone
 from disputes.models import (
     CONCLUDED_STATUSES,
     OPEN_STATUSES,
-    Agreement,
     Dispute,
-    DisputeEvent,
     FollowUp,
+    JudicialConfirmation,
     MediationSession,
     Mediator,
     Party,
     RiskLevel,
     Status,
 )
+from units.bundle import Branch, read_lists, set_prefetched
 from units.conf import fengqiao
 from units.models import Unit
 from units.selectors import in_scope, scope_q, user_unit
@@ -41,36 +42,76 @@ def dispute_get(*, user: AbstractBaseUser, pk: int) -> Dispute:
 def dispute_detail(*, user: AbstractBaseUser, pk: int) -> Dispute:
     """One dispute with everything its page and API representation show,
     including the records it came from, reached through their links to it
-    (the calls, enterprise requests and volunteer tip)."""
-    queryset = dispute_list(user=user).select_related("tip__alliance", "tip__unit").prefetch_related(
-        "parties",
-        "mediators",
-        "co_officers",
-        Prefetch(
-            "agreements",
-            queryset=Agreement.objects.select_related("confirmation").prefetch_related(
-                "confirmation__applicants"
-            ),
-        ),
-        "follow_ups__officer",
-        "referrals",
-        "attachments",
-        "incidents",
-        "enterprise_requests__enterprise",
-        Prefetch(
-            "sessions",
-            queryset=MediationSession.objects.prefetch_related(
-                "mediators", "officers", "parties_present"
-            ),
-        ),
-        Prefetch(
-            "events",
-            queryset=DisputeEvent.objects.select_related(
-                "actor", "from_unit", "to_unit", "from_officer", "to_officer"
-            ),
-        ),
+    (the calls, enterprise requests and volunteer tip).
+
+    Two queries whatever the case holds (issue 16): the case, then every list
+    of it at once (``units.bundle``). ``dispute.<list>.all()`` and each
+    session's and confirmation's people answer from what was read."""
+    dispute = get_object_or_404(
+        dispute_list(user=user).select_related("tip__alliance", "tip__unit"), pk=pk
     )
-    return get_object_or_404(queryset, pk=pk)
+    _read_lists(dispute)
+    return dispute
+
+
+def _read_lists(dispute: Dispute) -> None:
+    sessions = MediationSession.objects.filter(dispute=dispute)
+    lists = read_lists({
+        "parties": Branch(dispute.parties.all(), ordering=("role", "id")),
+        "mediators": Branch(dispute.mediators.all()),
+        "co_officers": Branch(dispute.co_officers.all()),
+        "agreements": Branch(dispute.agreements.all(), related=("confirmation",)),
+        "follow_ups": Branch(dispute.follow_ups.all(), related=("officer",)),
+        "referrals": Branch(dispute.referrals.all()),
+        "attachments": Branch(dispute.attachments.all()),
+        "incidents": Branch(dispute.incidents.all()),
+        "enterprise_requests": Branch(dispute.enterprise_requests.all(), related=("enterprise",)),
+        "sessions": Branch(sessions),
+        "events": Branch(
+            dispute.events.all(),
+            related=("actor", "from_unit", "to_unit", "from_officer", "to_officer"),
+        ),
+        # The people of each session and confirmation: links, with the record.
+        "session_mediators": Branch(
+            MediationSession.mediators.through.objects.filter(mediationsession__in=sessions),
+            related=("mediator",), ordering=("mediator__kind", "mediator__name", "mediator_id"),
+        ),
+        "session_officers": Branch(
+            MediationSession.officers.through.objects.filter(mediationsession__in=sessions),
+            related=("user",), ordering=("user_id",),
+        ),
+        "session_parties": Branch(
+            MediationSession.parties_present.through.objects.filter(mediationsession__in=sessions),
+            ordering=("party__role", "party_id"),
+        ),
+        "applicants": Branch(
+            JudicialConfirmation.applicants.through.objects.filter(
+                judicialconfirmation__agreement__dispute=dispute
+            ),
+            ordering=("party__role", "party_id"),
+        ),
+    })
+    for name in ("parties", "mediators", "co_officers", "agreements", "follow_ups", "referrals",
+                 "attachments", "incidents", "enterprise_requests", "sessions", "events"):
+        set_prefetched(dispute, name, lists[name])
+    parties = {party.pk: party for party in lists["parties"]}
+    people = {
+        "mediators": [(link.mediationsession_id, link.mediator) for link in lists["session_mediators"]],
+        "officers": [(link.mediationsession_id, link.user) for link in lists["session_officers"]],
+        "parties_present": [
+            (link.mediationsession_id, parties[link.party_id]) for link in lists["session_parties"]
+        ],
+    }
+    for session in lists["sessions"]:
+        for name, links in people.items():
+            set_prefetched(session, name, [person for pk, person in links if pk == session.pk])
+    for agreement in lists["agreements"]:
+        confirmation = agreement.confirmation if hasattr(agreement, "confirmation") else None
+        if confirmation is not None:
+            set_prefetched(confirmation, "applicants", [
+                parties[link.party_id] for link in lists["applicants"]
+                if link.judicialconfirmation_id == confirmation.pk
+            ])
 
 
 def dispute_source_tip(*, user: AbstractBaseUser, dispute: Dispute):
@@ -84,20 +125,34 @@ def dispute_source_tip(*, user: AbstractBaseUser, dispute: Dispute):
 
 def agreement_participants(*, dispute: Dispute) -> dict:
     """Who mediated the case, for its agreement: the mediators and officers named
-    at dispatch or present at a session, and the sessions' dates. Uses what
-    ``dispute_detail`` prefetched."""
-    sessions = sorted(dispute.sessions.all(), key=lambda s: s.held_at)
-    mediators = {m.pk: m for m in dispute.mediators.all()}
-    officers = {dispute.assigned_officer.pk: dispute.assigned_officer}
-    officers.update((u.pk, u) for u in dispute.co_officers.all())
-    for session in sessions:
-        mediators.update((m.pk, m) for m in session.mediators.all())
-        officers.update((u.pk, u) for u in session.officers.all())
+    at dispatch or present at a session, and the sessions' dates. Three
+    queries, whatever the number of sessions."""
+    sessions = MediationSession.objects.filter(dispute=dispute)
+    mediators = Mediator.objects.filter(
+        Q(pk__in=dispute.mediators.through.objects.filter(dispute=dispute).values("mediator_id"))
+        | Q(pk__in=MediationSession.mediators.through.objects.filter(
+            mediationsession__dispute=dispute).values("mediator_id"))
+    )
+    officers = get_user_model().objects.filter(
+        Q(pk=dispute.assigned_officer_id)
+        | Q(pk__in=dispute.co_officers.through.objects.filter(dispute=dispute).values("user_id"))
+        | Q(pk__in=MediationSession.officers.through.objects.filter(
+            mediationsession__dispute=dispute).values("user_id"))
+    )
     return {
-        "mediators": sorted(mediators.values(), key=lambda m: m.name),
-        "officers": sorted(officers.values(), key=lambda u: u.username),
-        "session_days": sorted({timezone.localtime(s.held_at).date() for s in sessions}),
+        "mediators": list(mediators.order_by("name", "pk")),
+        "officers": list(officers.order_by("username")),
+        "session_days": sorted(
+            {timezone.localtime(held_at).date() for held_at in sessions.values_list("held_at", flat=True)}
+        ),
     }
+
+
+def case_counts(*, user: AbstractBaseUser, **filters: Q) -> dict[str, int]:
+    """Several counts of the user's cases in one query: name → filter."""
+    return dispute_list(user=user).order_by().aggregate(
+        **{name: Count("pk", filter=q) for name, q in filters.items()}
+    )
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:

@@ -252,8 +252,8 @@ def party_reveal(request, pk, party_pk):
     the reveal logged (POST), then the case page shows them once (PRG: a
     refresh logs nothing and shows them masked again). The data never goes into
     a URL: a short-lived grant in the session (``units.reveals``) carries it."""
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
-    party = next((p for p in dispute.parties.all() if p.pk == party_pk), None)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
+    party = dispute.parties.filter(pk=party_pk).first()
     if party is None:
         raise Http404
     if not request.user.has_perm("disputes.reveal_personal_data"):
@@ -375,7 +375,7 @@ def _call_service(form, call) -> bool:
 @login_required
 @view_required
 def session_create(request, pk):
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
     if not request.user.has_perm("disputes.mediate_dispute"):
         raise PermissionDenied
     form = SessionForm(request.POST or None, dispute=dispute, user=request.user)
@@ -395,7 +395,7 @@ def session_create(request, pk):
 @login_required
 @view_required
 def follow_up_create(request, pk):
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
     if not request.user.has_perm("disputes.mediate_dispute"):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None)
@@ -414,7 +414,7 @@ def follow_up_create(request, pk):
 
 def _agreement_page(request, pk, agreement_pk):
     """The case and one of its agreements, for a user who may mediate."""
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
     agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
     if not request.user.has_perm("disputes.mediate_dispute"):
         raise PermissionDenied
@@ -472,7 +472,7 @@ def agreement_confirmation_decision(request, pk, agreement_pk):
 @login_required
 @view_required
 def referral_create(request, pk):
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
     if not request.user.has_perm("disputes.mediate_dispute"):
         raise PermissionDenied
     form = ReferralForm(request.POST or None)
@@ -489,7 +489,7 @@ def referral_create(request, pk):
 @login_required
 @view_required
 def referral_answer(request, pk, referral_pk):
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    dispute = selectors.dispute_get(user=request.user, pk=pk)
     referral = get_object_or_404(dispute.referrals.all(), pk=referral_pk)
     if not request.user.has_perm("disputes.mediate_dispute"):
         raise PermissionDenied
@@ -544,7 +544,10 @@ def agreement_print(request, pk, agreement_pk):
     masked; printing them in full is a reveal like any other: a reason is asked
     (POST), each party's access is logged, and the redirected page shows them
     in full once (``units.reveals``)."""
-    dispute = selectors.dispute_detail(user=request.user, pk=pk)
+    # The parties show twice (the heading and the signatures): read once.
+    dispute = get_object_or_404(
+        selectors.dispute_list(user=request.user).prefetch_related("parties"), pk=pk
+    )
     agreement = get_object_or_404(dispute.agreements.all(), pk=agreement_pk)
     form = RevealReasonForm(request.POST if request.method == "POST" else None)
     grant_key = f"agreement:{agreement.pk}"

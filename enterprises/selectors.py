@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -63,7 +64,14 @@ def visit_list(*, user: AbstractBaseUser) -> QuerySet[EnterpriseVisit]:
     return (
         EnterpriseVisit.objects.filter(scope_q(user, "enterprise__unit"))
         .select_related("enterprise__unit")
-        .prefetch_related("officers", "requests")
+        .prefetch_related(
+            "officers",
+            # Each request shows its enterprise, handler and case: read with it.
+            Prefetch(
+                "requests",
+                queryset=EnterpriseRequest.objects.select_related("enterprise", "handled_by", "dispute"),
+            ),
+        )
     )
 
 

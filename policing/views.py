@@ -7,7 +7,7 @@ Every read goes through a selector, so another unit's record is a 404.
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from incidents.selectors import incident_list
 from notifications import selectors as notification_selectors
 from policing import workload
 from units import selectors
+from units.bundle import Branch, read_lists
 from units.models import Officer, Unit
 from units.validators import mask_phone
 from volunteers import selectors as volunteer_selectors
@@ -48,9 +49,7 @@ def home(request):
         "digest_since": notification_selectors.overnight_start(),
     }
     if role in (Officer.Role.OFFICER, Officer.Role.STATION_LEAD):
-        context.update(_officer_work(request.user))
-    if role == Officer.Role.STATION_LEAD:
-        context.update(_lead_work(request.user))
+        context.update(_case_work(request.user, lead=role == Officer.Role.STATION_LEAD))
     if role == Officer.Role.COORDINATOR:
         context.update(_coordinator_work(request.user, context["today"]))
     if role in (Officer.Role.SUPERVISOR, Officer.Role.ADMIN):
@@ -58,48 +57,52 @@ def home(request):
     return render(request, "policing/home.html", context)
 
 
-def _officer_work(user) -> dict:
+def _case_work(user, *, lead: bool) -> dict:
     """The officer's own open cases by deadline, follow-ups due on their cases,
-    and the latest calls of their station not yet linked to a case."""
-    my_cases = (
-        dispute_selectors.dispute_list(user=user)
-        .filter(assigned_officer=user, status__in=OPEN_STATUSES)
-        .order_by(F("deadline").asc(nulls_last=True), "received_at")
-    )
-    follow_ups = dispute_selectors.follow_ups_due(user=user).filter(
-        dispute__assigned_officer=user
-    )
-    calls = list(incident_list(user=user).filter(dispute__isnull=True)[:10])
-    _mask_callers(calls)
-    tips = tips_for_officer_home(user=user)
-    return {
-        "tips": tips[:HOME_LIST_SIZE],
-        "tips_count": tips.count(),
-        "my_cases": my_cases[:HOME_LIST_SIZE],
-        "my_cases_count": my_cases.count(),
-        "my_follow_ups": follow_ups[:HOME_LIST_SIZE],
-        "my_follow_ups_count": follow_ups.count(),
-        "unlinked_calls": calls,
-    }
-
-
-def _lead_work(user) -> dict:
-    """The station's cases waiting on the lead: dispatch, overdue, verification."""
+    the tips waiting and the latest calls of their station not yet linked to
+    a case; for a lead also the station's cases waiting on them (dispatch,
+    overdue, verification) and who carries the station's cases. The short
+    lists are read in one query (``units.bundle``), their numbers in one more."""
     cases = dispute_selectors.dispute_list(user=user)
-    awaiting_dispatch = cases.filter(status=Status.ASSESSED).order_by("deadline")
-    overdue = cases.filter(dispute_selectors.overdue_q()).order_by("deadline")
-    awaiting_verification = cases.filter(status__in=CONCLUDED_STATUSES).order_by("concluded_at")
-    station = selectors.user_unit(user)
-    return {
-        "officer_workload": workload.officer_rows(user=user, unit=station),
-        "mediator_workload": workload.mediator_rows(user=user, unit=station),
-        "awaiting_dispatch": awaiting_dispatch[:HOME_LIST_SIZE],
-        "awaiting_dispatch_count": awaiting_dispatch.count(),
-        "overdue": overdue[:HOME_LIST_SIZE],
-        "overdue_count": overdue.count(),
-        "awaiting_verification": awaiting_verification[:HOME_LIST_SIZE],
-        "awaiting_verification_count": awaiting_verification.count(),
+    follow_ups = dispute_selectors.follow_ups_due(user=user).filter(dispute__assigned_officer=user)
+    tips = tips_for_officer_home(user=user)
+    counts = {"my_cases": Q(assigned_officer=user, status__in=OPEN_STATUSES)}
+    lists = {
+        "my_cases": Branch(
+            cases.filter(counts["my_cases"]).order_by(
+                F("deadline").asc(nulls_last=True), "received_at"
+            ),
+            related=("assigned_officer",), limit=HOME_LIST_SIZE,
+        ),
+        "my_follow_ups": Branch(follow_ups, related=("dispute",), limit=HOME_LIST_SIZE),
+        "tips": Branch(tips, related=("unit",), limit=HOME_LIST_SIZE),
+        "unlinked_calls": Branch(incident_list(user=user).filter(dispute__isnull=True), limit=10),
     }
+    if lead:
+        counts.update(
+            awaiting_dispatch=Q(status=Status.ASSESSED),
+            overdue=dispute_selectors.overdue_q(),
+            awaiting_verification=Q(status__in=CONCLUDED_STATUSES),
+        )
+        for name, order in (
+            ("awaiting_dispatch", "deadline"), ("overdue", "deadline"),
+            ("awaiting_verification", "concluded_at"),
+        ):
+            lists[name] = Branch(
+                cases.filter(counts[name]).order_by(order),
+                related=("assigned_officer",), limit=HOME_LIST_SIZE,
+            )
+    work = read_lists(lists)
+    _mask_callers(work["unlinked_calls"])
+    work.update({f"{name}_count": n for name, n in dispute_selectors.case_counts(
+        user=user, **counts).items()})
+    work["tips_count"] = tips.count()
+    work["my_follow_ups_count"] = follow_ups.count()
+    if lead:
+        station = selectors.user_unit(user)
+        work["officer_workload"] = workload.officer_rows(user=user, unit=station)
+        work["mediator_workload"] = workload.mediator_rows(user=user, unit=station)
+    return work
 
 
 def _coordinator_work(user, today: datetime.date) -> dict:

@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext as _
 
+from units.bundle import Branch, read_lists
 from units.masking import mask_text
 from units.validators import mask_id_number, mask_phone
 
@@ -53,16 +54,22 @@ def history_entries(
     """Every history row of ``record`` and of its ``children`` (model, foreign
     key to the record), newest first, with diffs.
 
-    One query per table (plus one per kind of related record shown by name),
-    whatever the number of rows.
+    One query for the rows of every table (plus one per kind of related record
+    shown by name), whatever the number of rows.
     """
     sources = [(type(record), {"id": record.pk})]
     sources += [(model, {f"{fk}_id": record.pk}) for model, fk in children]
+    # Every table's rows in one query (units.bundle), each with its user.
+    rows = read_lists({
+        str(index): Branch(
+            model.history.filter(**lookup), related=("history_user",), ordering=("id", "history_id")
+        )
+        for index, (model, lookup) in enumerate(sources)
+    })
     entries: list[Entry] = []
-    for model, lookup in sources:
-        rows = model.history.filter(**lookup).select_related("history_user")
-        entries += _diff_rows(model, list(rows.order_by("id", "history_id")))
-    _name_related(entries)
+    for index, (model, _lookup) in enumerate(sources):
+        entries += _diff_rows(model, rows[str(index)])
+    _name_related(entries, known={type(record): {record.pk: record}})
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
@@ -110,7 +117,9 @@ class _Pending(Change):
         self.field, self.old_raw, self.new_raw = f, old, new
 
 
-def _name_related(entries: list[Entry]) -> None:
+def _name_related(entries: list[Entry], known: dict[type[models.Model], dict]) -> None:
+    """Fetch the records the changes point to, a query per model, except those
+    ``known`` already (the page's own record, which its children point to)."""
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for entry in entries:
         for change in entry.changes:
@@ -118,11 +127,26 @@ def _name_related(entries: list[Entry]) -> None:
                 wanted[change.field.related_model].update(
                     v for v in (change.old_raw, change.new_raw) if v is not None
                 )
-    names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    names = {}
+    for model, ids in wanted.items():
+        names[model] = dict(known.get(model, {}))
+        missing = ids - set(names[model])
+        if missing:
+            names[model].update(_named(model).in_bulk(missing))
     for entry in entries:
         for change in entry.changes:
             change.old = display_value(change.field, change.old_raw, names)
             change.new = display_value(change.field, change.new_raw, names)
+
+
+def _named(model: type[models.Model]) -> models.QuerySet:
+    """The records of ``model`` with the records their names show (a visit is
+    named after its enterprise, a patrol after its alliance): one query for
+    all of them, not one more per record."""
+    forward = [
+        f.name for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)
+    ]
+    return model._default_manager.select_related(*forward)
 
 
 def display_value(f: models.Field, value: Any, names: dict | None = None) -> str:

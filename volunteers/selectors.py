@@ -21,6 +21,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from units.bundle import read_aggregates
 from units.models import Unit
 from units.selectors import scope_q
 from volunteers.models import (
@@ -253,7 +254,7 @@ def volunteer_figures(
       (found true: verified or converted), tips_converted, tips_rejected,
       tips_pending (new)
 
-    Six aggregate queries whatever the volume; callable by the monthly report.
+    One query whatever the volume; callable by the monthly report.
     """
     units = Unit.objects.all()
     if unit is not None:
@@ -281,27 +282,37 @@ def volunteer_figures(
         # An alliance's tips are those it sent, wherever they went.
         tips = Tip.objects.filter(alliance=alliance, received_at__gte=low, received_at__lt=high)
 
-    attendance = attendances.aggregate(
-        count=Count("id"), duration=Sum(_duration(""), filter=Q(checked_out_at__isnull=False))
-    )
-    reached = outreach.aggregate(
-        sessions=Count("id"), households=Sum("households_reached"), people=Sum("people_reached")
-    )
     S = Tip.Status
-    tip_counts = tips.aggregate(
-        received=Count("id"),
-        verified=Count("id", filter=Q(status__in=[S.VERIFIED, S.CONVERTED])),
-        converted=Count("id", filter=Q(status=S.CONVERTED)),
-        rejected=Count("id", filter=Q(status=S.REJECTED)),
-        pending=Count("id", filter=Q(status=S.NEW)),
-    )
+    # The six aggregates in one query (units.bundle.read_aggregates).
+    figures = read_aggregates({
+        "volunteers": (volunteers, {"active": Count("id", distinct=True)}),
+        "patrols": (patrols.filter(status=Patrol.Status.DONE), {"done": Count("id")}),
+        "attendance": (attendances, {
+            "count": Count("id"),
+            "duration": Sum(_duration(""), filter=Q(checked_out_at__isnull=False)),
+        }),
+        "outreach": (outreach, {
+            "sessions": Count("id"),
+            "households": Sum("households_reached"),
+            "people": Sum("people_reached"),
+        }),
+        "taking_part": (taking_part, {"count": Count("id")}),
+        "tips": (tips, {
+            "received": Count("id"),
+            "verified": Count("id", filter=Q(status__in=[S.VERIFIED, S.CONVERTED])),
+            "converted": Count("id", filter=Q(status=S.CONVERTED)),
+            "rejected": Count("id", filter=Q(status=S.REJECTED)),
+            "pending": Count("id", filter=Q(status=S.NEW)),
+        }),
+    })
+    attendance, reached, tip_counts = figures["attendance"], figures["outreach"], figures["tips"]
     return {
-        "active_volunteers": volunteers.distinct().count(),
-        "patrols_done": patrols.filter(status=Patrol.Status.DONE).count(),
+        "active_volunteers": figures["volunteers"]["active"],
+        "patrols_done": figures["patrols"]["done"],
         "patrol_attendances": attendance["count"],
         "patrol_hours": _hours(attendance["duration"]),
         "outreach_sessions": reached["sessions"],
-        "outreach_attendances": taking_part.count(),
+        "outreach_attendances": figures["taking_part"]["count"],
         "households_reached": reached["households"] or 0,
         "people_reached": reached["people"] or 0,
         "tips_received": tip_counts["received"],
