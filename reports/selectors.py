@@ -62,6 +62,15 @@ def snapshots(*, user: AbstractBaseUser, unit: Unit, months: list[datetime.date]
 LIVE_FIGURES_SECONDS = 5 * 60
 
 
+def cached(key: str, compute):
+    """``compute()``, or what it returned in the last few minutes under ``key``."""
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)
+        cache.set(key, found, LIVE_FIGURES_SECONDS)
+    return found[0]
+
+
 def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.datetime]:
     """A month's figures computed now — or in the last few minutes — and when."""
     key = f"reports:live:{unit.pk}:{month:%Y-%m}"
@@ -85,8 +94,12 @@ def first_record_month(*, unit: Unit) -> datetime.date | None:
 
 
 def branch_figures(*, unit: Unit, month: datetime.date) -> dict[str, dict]:
-    """The ranking figures of the units directly below ``unit``, from the rollups."""
-    return rollups.branch_figures(figures.Period(unit=unit, month=month))
+    """The ranking figures of the units directly below ``unit``, from the
+    rollups; kept as long as the live figures."""
+    return cached(
+        f"reports:branches:{unit.pk}:{month:%Y-%m}",
+        lambda: rollups.branch_figures(figures.Period(unit=unit, month=month)),
+    )
 
 
 # How each kind of record behind a count is limited to the user's scope (the
