@@ -36,10 +36,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -1106,3 +1107,137 @@ def median_of(microseconds: list[int]) -> float | None:
     n = len(microseconds)
     middle = microseconds[(n - 1) // 2 : n // 2 + 1]
     return round(sum(middle) / 10**6 / len(middle) / 86400, 1)
+
+
+# ------------------------------------------------------- sections per unit
+# The volunteer and enterprise sections kept in rollups (``RollupSection``):
+# each count grouped by the unit its record counts at, from the owning apps'
+# record querysets (``*_figure_records``, the lists the report opens), so the
+# rows, the report and its lists agree by construction.
+
+# Drill-down records of each section count → the path from the record to the
+# unit it counts at.
+SECTION_UNIT_FIELDS = {
+    "patrols_done": "unit_id",
+    "patrol_attendances": "patrol__unit_id",
+    "outreach_sessions": "alliance__unit_id",
+    "outreach_attendances": "outreach__alliance__unit_id",
+    "tips_received": "unit_id",
+    "tips_verified": "unit_id",
+    "tips_converted": "unit_id",
+    "tips_rejected": "unit_id",
+    "tips_pending": "unit_id",
+    "visited": "unit_id",
+    "visited_ytd": "unit_id",
+    "drilled_ytd": "unit_id",
+    "trained_ytd": "unit_id",
+    "requests_received": "enterprise__unit_id",
+    "requests_resolved": "enterprise__unit_id",
+    "requests_overdue": "enterprise__unit_id",
+}
+# The counts of the sections that are not per month: read from the records.
+SECTION_NOW = {"active_volunteers": VOLUNTEERS, "enterprises": ENTERPRISES}
+
+
+@dataclass
+class UnitSections:
+    """One unit's own section counts of one month (the fields of
+    ``RollupSection``) and the days to resolve each request resolved then."""
+
+    counts: dict
+    days: list
+
+
+def section_records_of(period: Period) -> dict[str, QuerySet]:
+    """Every list behind a count of the two sections for ``period``."""
+    start, end = period.days
+    return {
+        **volunteer_selectors.volunteer_figure_records(unit=period.unit, start=start, end=end),
+        **enterprise_selectors.enterprise_figure_records(unit=period.unit, start=start, end=end),
+    }
+
+
+def _request_days() -> ExpressionWrapper:
+    # As enterprises.selectors._median_days: the local day resolved − the day received.
+    return ExpressionWrapper(
+        TruncDate("resolved_at") - F("received_on"), output_field=DurationField()
+    )
+
+
+def per_unit_sections(period: Period, *, own: bool = False) -> dict[int, UnitSections]:
+    """The section counts of ``period`` by the id of the unit each record
+    counts at, for every unit of ``period.unit``'s subtree (``own``: for
+    ``period.unit`` alone). One grouped query per count, however many units."""
+    records = section_records_of(period)
+    result: dict[int, UnitSections] = {}
+
+    def unit(unit_id: int) -> UnitSections:
+        if unit_id not in result:
+            result[unit_id] = UnitSections(counts={}, days=[])
+        return result[unit_id]
+
+    def grouped(key: str, **aggregates):
+        field = SECTION_UNIT_FIELDS[key]
+        queryset = records[key].order_by()
+        if own:
+            queryset = queryset.filter(**{field: period.unit.pk})
+        return queryset.values(counted_at=F(field)).annotate(n=Count("pk"), **aggregates)
+
+    for key in SECTION_UNIT_FIELDS:
+        extra = {}
+        if key == "patrol_attendances":
+            extra["took"] = Sum(
+                ExpressionWrapper(F("checked_out_at") - F("checked_in_at"), output_field=DurationField()),
+                filter=Q(checked_out_at__isnull=False),
+            )
+        elif key == "outreach_sessions":
+            extra = {"households": Sum("households_reached"), "people": Sum("people_reached")}
+        for row in grouped(key, **extra):
+            counts = unit(row["counted_at"]).counts
+            counts[key] = row["n"]
+            if key == "patrol_attendances":
+                counts["patrol_microseconds"] = _microseconds(row["took"]) if row["took"] else 0
+            elif key == "outreach_sessions":
+                counts["households_reached"] = row["households"] or 0
+                counts["people_reached"] = row["people"] or 0
+    resolved = records["requests_resolved"].order_by()
+    if own:
+        resolved = resolved.filter(enterprise__unit=period.unit)
+    for unit_id, took in resolved.annotate(took=_request_days()).values_list("enterprise__unit_id", "took"):
+        unit(unit_id).days.append(took.days if isinstance(took, datetime.timedelta) else int(took))
+    return result
+
+
+def sections_from(counts: dict, *, now: dict, middle_days: list[int]) -> dict:
+    """The two sections (as ``volunteer_section`` and ``enterprise_section``)
+    from their counts summed over a subtree, the counts of now
+    (``SECTION_NOW``) and the middle one or two of the sorted days to resolve."""
+    hours = counts["patrol_microseconds"] / 10**6
+    volunteers = {
+        "active_volunteers": now["active_volunteers"],
+        **{key: counts[key] for key in (
+            "patrols_done", "patrol_attendances")},
+        "patrol_hours": round(hours / 3600, 1) if counts["patrol_microseconds"] else 0.0,
+        **{key: counts[key] for key in (
+            "outreach_sessions", "outreach_attendances", "households_reached", "people_reached",
+            "tips_received", "tips_verified", "tips_converted", "tips_rejected", "tips_pending")},
+    }
+    total = now["enterprises"]
+    enterprises = {
+        "enterprises": total,
+        "visited": counts["visited"],
+        "visited_ytd": counts["visited_ytd"],
+        "drilled_ytd": counts["drilled_ytd"],
+        "trained_ytd": counts["trained_ytd"],
+        "visit_coverage": rate(counts["visited_ytd"], total),
+        "drill_coverage": rate(counts["drilled_ytd"], total),
+        "training_coverage": rate(counts["trained_ytd"], total),
+        "requests_received": counts["requests_received"],
+        "requests_resolved": counts["requests_resolved"],
+        "requests_overdue": counts["requests_overdue"],
+        # As enterprises.selectors._median_days, to the same rounding.
+        "median_days_to_resolve": (
+            round(sum(middle_days) * 86400 / len(middle_days) / 86400, 1) if middle_days else None
+        ),
+    }
+    return {VOLUNTEERS: volunteers, ENTERPRISES: {key: enterprises[key] for key in ENTERPRISE_KEYS}}

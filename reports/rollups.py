@@ -44,7 +44,15 @@ from django.utils.dateparse import parse_date, parse_datetime
 from disputes.models import Agreement, Dispute, DisputeEvent, FollowUp, JudicialConfirmation
 from incidents.models import Incident
 from reports import figures
-from reports.models import Rollup, RollupBreakdown, RollupDuration, RollupMark, RollupMonth
+from reports.models import (
+    Rollup,
+    RollupBreakdown,
+    RollupDuration,
+    RollupMark,
+    RollupMonth,
+    RollupRequestDays,
+    RollupSection,
+)
 from reports.months import add_months, current_month
 from units.models import Unit
 
@@ -58,6 +66,11 @@ def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
     if isinstance(moment, datetime.datetime):
         moment = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
     return moment.replace(day=1)
+
+
+def month_span(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The months from ``first`` to ``last``, both included."""
+    return _months(first, last)
 
 
 def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -141,9 +154,18 @@ def _lock_month(month: datetime.date) -> RollupMonth:
     return RollupMonth.objects.select_for_update().get(month=month)
 
 
-def _write(month: datetime.date, by_unit: dict[int, figures.UnitFigures], *, units: Iterable[int] | None) -> None:
+ROLLUP_MODELS = (Rollup, RollupBreakdown, RollupDuration, RollupSection, RollupRequestDays)
+
+
+def _write(
+    month: datetime.date,
+    by_unit: dict[int, figures.UnitFigures],
+    sections: dict[int, figures.UnitSections],
+    *,
+    units: Iterable[int] | None,
+) -> None:
     """Replace the rows of ``units`` (None: of every unit) for ``month``."""
-    for model in (Rollup, RollupBreakdown, RollupDuration):
+    for model in ROLLUP_MODELS:
         stale = model.objects.filter(month=month)
         if units is not None:
             stale = stale.filter(unit_id__in=list(units))
@@ -157,7 +179,13 @@ def _write(month: datetime.date, by_unit: dict[int, figures.UnitFigures], *, uni
             for (track, category), entry in found.breakdown.items()
         ]
         durations += [RollupDuration(unit_id=unit_id, month=month, microseconds=m) for m in found.durations]
-    for model, objects in ((Rollup, rows), (RollupBreakdown, breakdown), (RollupDuration, durations)):
+    section_rows, days = [], []
+    for unit_id, found in sections.items():
+        if any(found.counts.values()):
+            section_rows.append(RollupSection(unit_id=unit_id, month=month, **found.counts))
+        days += [RollupRequestDays(unit_id=unit_id, month=month, days=d) for d in found.days]
+    for model, objects in ((Rollup, rows), (RollupBreakdown, breakdown), (RollupDuration, durations),
+                           (RollupSection, section_rows), (RollupRequestDays, days)):
         model.objects.bulk_create(objects, batch_size=2000)
 
 
@@ -173,8 +201,9 @@ def build_month(month: datetime.date) -> None:
     with transaction.atomic():
         state = _lock_month(month)
         marks = list(RollupMark.objects.filter(month=month).values_list("pk", flat=True))
-        by_path = figures.per_unit_figures(figures.Period(unit=figures.EVERYWHERE, month=month))
-        _write(month, _by_unit_id(by_path), units=None)
+        everywhere = figures.Period(unit=figures.EVERYWHERE, month=month)
+        by_path = figures.per_unit_figures(everywhere)
+        _write(month, _by_unit_id(by_path), figures.per_unit_sections(everywhere), units=None)
         RollupMark.objects.filter(pk__in=marks).delete()
         state.built_at = timezone.now()
         state.save(update_fields=["built_at"])
@@ -207,14 +236,17 @@ def refresh(*, under: Unit | None = None, months: Iterable[datetime.date] | None
     for month, unit_ids in sorted(by_month.items()):
         with transaction.atomic():
             _lock_month(month)
-            computed = {}
+            computed, sections = {}, {}
             for unit_id in unit_ids:
                 unit = units_by_id.get(unit_id)
                 if unit is None:
                     continue
-                own = figures.per_unit_figures(figures.Period(unit=unit, month=month), own=True)
+                period = figures.Period(unit=unit, month=month)
+                own = figures.per_unit_figures(period, own=True)
                 computed[unit_id] = own.get(unit.path, figures.UnitFigures({}, {}, []))
-            _write(month, computed, units=unit_ids)
+                sections[unit_id] = figures.per_unit_sections(period, own=True).get(
+                    unit_id, figures.UnitSections({}, []))
+            _write(month, computed, sections, units=unit_ids)
             RollupMark.objects.filter(pk__in=[pk for pk, _u, m in found if m == month]).delete()
     return sum(len(unit_ids) for unit_ids in by_month.values())
 
@@ -227,7 +259,7 @@ def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[
         first_call = Incident.objects.aggregate(first=Min("received_at"))["first"]
         moments = [moment for moment in (first, first_call) if moment is not None]
         months = _months(month_of(min(moments)), current_month()) if moments else [current_month()]
-        for model in (Rollup, RollupBreakdown, RollupDuration, RollupMonth):
+        for model in (*ROLLUP_MODELS, RollupMonth):
             model.objects.exclude(month__in=months).delete()
     months = sorted(set(months))
     for month in months:
@@ -308,10 +340,33 @@ def branch_figures(period: figures.Period) -> dict[str, dict]:
     return result
 
 
+def section_figures(period: figures.Period) -> dict:
+    """The volunteer and enterprise sections (as ``figures.volunteer_section``
+    and ``figures.enterprise_section``): the month's counts from the
+    subtree's rollups, the counts of now (active volunteers and enterprises)
+    from the records, the median from the ordered days. Four queries."""
+    prepare(period.unit, [period.month])
+    return _sections(period)
+
+
+def _sections(period: figures.Period) -> dict:
+    sums = _subtree(RollupSection, period.unit, period.month).aggregate(
+        **{key: Sum(key) for key in RollupSection.COUNTS}
+    )
+    counts = {key: sums[key] or 0 for key in RollupSection.COUNTS}
+    records = figures.section_records_of(period)
+    now = {key: records[key].count() for key in figures.SECTION_NOW}
+    resolved = counts["requests_resolved"]
+    middle = []
+    if resolved:
+        ordered = _subtree(RollupRequestDays, period.unit, period.month).order_by("days")
+        middle = list(ordered.values_list("days", flat=True)[(resolved - 1) // 2 : resolved // 2 + 1])
+    return figures.sections_from(counts, now=now, middle_days=middle)
+
+
 def all_figures(period: figures.Period) -> dict:
-    """The whole report (as ``figures.all_figures``): the dispute figures from
-    the rollups, the volunteer and enterprise sections from their records."""
+    """The whole report (as ``figures.all_figures``), from the rollups of the
+    unit's subtree (made current once for both parts)."""
     data = dispute_figures(period)
-    data[figures.VOLUNTEERS] = figures.volunteer_section(period)
-    data[figures.ENTERPRISES] = figures.enterprise_section(period)
+    data.update(_sections(period))
     return data
