@@ -57,13 +57,13 @@ from disputes.models import (
     Track,
 )
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import EnterpriseRequest, EnterpriseVisit
+from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
 from reports.months import add_months, month_bounds
 from units.conf import fengqiao
 from units.models import Unit
 from volunteers import selectors as volunteer_selectors
-from volunteers.models import Outreach, Patrol, Tip
+from volunteers.models import Alliance, Outreach, Patrol, Tip
 
 OUTCOME_EVENTS = (DisputeEvent.Kind.RESOLVED, DisputeEvent.Kind.FAILED)
 # A case in one of these states at the end of a month had its outcome recorded.
@@ -952,22 +952,45 @@ def _breakdown_change(now: dict, then: dict | None, compared: bool) -> dict:
     return {key: _diff(now.get(key), (then or {}).get(key)) for key in BREAKDOWN_COMPARED}
 
 
+def _first_of(parents: QuerySet, model, link: str, field: str):
+    """The earliest ``field`` of the ``model`` records of ``parents`` (units,
+    alliances or enterprises, linked by ``link``): the first one of each
+    parent, read from an index that starts with the parent, then the least of
+    those. The subtree's own rows only, however many the whole tables hold."""
+    first = model.objects.filter(**{link: OuterRef("pk")}).order_by(field).values(field)[:1]
+    return parents.order_by().annotate(first=Subquery(first)).aggregate(least=Min("first"))["least"]
+
+
 def first_record_month(unit: Unit) -> datetime.date | None:
     """The month of the first record of the unit's subtree (a case, a call, a
     patrol, outreach, a tip, an enterprise visit or request), or None."""
     path = unit.path
+    units = Unit.objects.filter(path__startswith=path)
+    if _whole_tree(unit):
+        cases = Dispute.objects.aggregate(first=Min("received_at"))["first"]
+    else:
+        # Every case ever held in the subtree (``_ever_held``): those held
+        # there now, and those transferred away from one of its units.
+        ids = list(units.values_list("pk", flat=True))
+        left = DisputeEvent.objects.filter(
+            kind=DisputeEvent.Kind.TRANSFERRED, from_unit_id__in=ids
+        ).values("dispute_id")
+        cases = [
+            _first_of(units, Dispute, "unit", "received_at"),
+            Dispute.objects.filter(pk__in=left).aggregate(first=Min("received_at"))["first"],
+        ]
+        cases = min((moment for moment in cases if moment is not None), default=None)
+    enterprises = Enterprise.objects.filter(unit__in=units.values("pk"))
     moments = [
-        Dispute.objects.filter(_ever_held(unit)).aggregate(first=Min("received_at"))["first"],
-        Incident.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
-        Patrol.objects.filter(unit__path__startswith=path).aggregate(first=Min("starts_at"))["first"],
-        Tip.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
+        cases,
+        _first_of(units, Incident, "unit", "received_at"),
+        _first_of(units, Patrol, "unit", "starts_at"),
+        _first_of(units, Tip, "unit", "received_at"),
     ]
     days = [
-        Outreach.objects.filter(alliance__unit__path__startswith=path).aggregate(first=Min("date"))["first"],
-        EnterpriseVisit.objects.filter(enterprise__unit__path__startswith=path).aggregate(
-            first=Min("visited_on"))["first"],
-        EnterpriseRequest.objects.filter(enterprise__unit__path__startswith=path).aggregate(
-            first=Min("received_on"))["first"],
+        _first_of(Alliance.objects.filter(unit__in=units.values("pk")), Outreach, "alliance", "date"),
+        _first_of(enterprises, EnterpriseVisit, "enterprise", "visited_on"),
+        _first_of(enterprises, EnterpriseRequest, "enterprise", "received_on"),
     ]
     dates = [timezone.localtime(moment).date() for moment in moments if moment is not None]
     dates += [day for day in days if day is not None]

@@ -50,6 +50,9 @@ class MonthlyReport(models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "unit__path"]
+        # The list reads the latest month first: with this index PostgreSQL
+        # sorts one month's reports by unit, not every report there is.
+        indexes = [models.Index(fields=["-month", "unit"], name="report_month_unit_idx")]
         permissions = [("regenerate_monthlyreport", _("Can generate a report again"))]
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="report_unit_month_unique"),

@@ -275,3 +275,52 @@ def test_section_rollups_kept_by_changes_equal_a_rebuild_and_the_records(vw, mon
     assert_sections_match_records(vw.w, months)
     rollups.rebuild(months=months)
     assert rows() == kept
+
+
+# ------------------------------------------------------------- first record
+
+
+def first_record_month_by_definition(unit):
+    """The first month of the subtree's records, one plain MIN per table (as
+    figures.first_record_month was written before it read per unit)."""
+    from django.db.models import Min
+
+    from disputes.models import Dispute
+    from enterprises.models import EnterpriseVisit
+    from incidents.models import Incident
+    from volunteers.models import Outreach
+
+    path = unit.path
+    moments = [
+        Dispute.objects.filter(figures._ever_held(unit)).aggregate(m=Min("received_at"))["m"],
+        Incident.objects.filter(unit__path__startswith=path).aggregate(m=Min("received_at"))["m"],
+        Patrol.objects.filter(unit__path__startswith=path).aggregate(m=Min("starts_at"))["m"],
+        Tip.objects.filter(unit__path__startswith=path).aggregate(m=Min("received_at"))["m"],
+    ]
+    days = [
+        Outreach.objects.filter(alliance__unit__path__startswith=path).aggregate(m=Min("date"))["m"],
+        EnterpriseVisit.objects.filter(enterprise__unit__path__startswith=path).aggregate(
+            m=Min("visited_on"))["m"],
+        EnterpriseRequest.objects.filter(enterprise__unit__path__startswith=path).aggregate(
+            m=Min("received_on"))["m"],
+    ]
+    dates = [timezone.localtime(m).date() for m in moments if m is not None]
+    dates += [d for d in days if d is not None]
+    return min(dates).replace(day=1) if dates else None
+
+
+def test_first_record_month_is_the_first_of_every_kind_of_record(sections_data):  # noqa: F811
+    from disputes import services
+    from tests.conftest import register
+
+    w = sections_data
+    # A case received at 楼王 long ago, then transferred to 东城: it counts in
+    # 盐都's subtree (it was held there) and in 亭湖's (held there now).
+    old = register(w, by=w.admin, unit=w.louwang,
+                   received_at=datetime.datetime(2024, 5, 6, 10, tzinfo=SH))
+    services.dispute_transfer(dispute=old, actor=w.admin, to_unit=w.dongcheng, note="属外辖区")
+    for unit in units_of(w):
+        assert figures.first_record_month(unit) == first_record_month_by_definition(unit), unit.code
+    assert figures.first_record_month(w.yandu) == datetime.date(2024, 5, 1)
+    assert figures.first_record_month(w.dongcheng) == datetime.date(2024, 5, 1)
+    assert figures.first_record_month(w.wuxing) == datetime.date(2026, 3, 1)  # R6, T6, E3's visit
