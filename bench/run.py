@@ -428,9 +428,8 @@ def figures_from_rollups(args) -> list[str]:
     city = Unit.objects.get(code="YC")
     period = figures.Period(unit=city, month=add_months(current_month(), -1))
 
-    def report():
-        data = rollups.all_figures(period)
-        data["change"] = figures.comparisons(period, data, figures_of=rollups.all_figures)
+    def report():  # as reports.services.report_generate
+        rollups.report_figures(period)
 
     def report_from_records():
         data = figures.all_figures(period)

@@ -31,7 +31,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -57,13 +56,14 @@ from disputes.models import (
     Track,
 )
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
+from enterprises.models import EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
 from reports.months import add_months, month_bounds
 from units.conf import fengqiao
 from units.models import Unit
+from units.selectors import subtree_ids
 from volunteers import selectors as volunteer_selectors
-from volunteers.models import Alliance, Outreach, Patrol, Tip
+from volunteers.models import Outreach, Patrol, Tip
 
 OUTCOME_EVENTS = (DisputeEvent.Kind.RESOLVED, DisputeEvent.Kind.FAILED)
 # A case in one of these states at the end of a month had its outcome recorded.
@@ -952,69 +952,48 @@ def _breakdown_change(now: dict, then: dict | None, compared: bool) -> dict:
     return {key: _diff(now.get(key), (then or {}).get(key)) for key in BREAKDOWN_COMPARED}
 
 
-def _first_of(parents: QuerySet, model, link: str, field: str):
-    """The earliest ``field`` of the ``model`` records of ``parents`` (units,
-    alliances or enterprises, linked by ``link``): the first one of each
-    parent, read from an index that starts with the parent, then the least of
-    those. The subtree's own rows only, however many the whole tables hold."""
-    first = model.objects.filter(**{link: OuterRef("pk")}).order_by(field).values(field)[:1]
-    return parents.order_by().annotate(first=Subquery(first)).aggregate(least=Min("first"))["least"]
-
-
-def first_record_month(unit: Unit) -> datetime.date | None:
-    """The month of the first record of the unit's subtree (a case, a call, a
-    patrol, outreach, a tip, an enterprise visit or request), or None."""
-    path = unit.path
-    units = Unit.objects.filter(path__startswith=path)
-    if _whole_tree(unit):
-        cases = Dispute.objects.aggregate(first=Min("received_at"))["first"]
-    else:
-        # Every case ever held in the subtree (``_ever_held``): those held
-        # there now, and those transferred away from one of its units.
-        ids = list(units.values_list("pk", flat=True))
-        left = DisputeEvent.objects.filter(
-            kind=DisputeEvent.Kind.TRANSFERRED, from_unit_id__in=ids
-        ).values("dispute_id")
-        cases = [
-            _first_of(units, Dispute, "unit", "received_at"),
-            Dispute.objects.filter(pk__in=left).aggregate(first=Min("received_at"))["first"],
-        ]
-        cases = min((moment for moment in cases if moment is not None), default=None)
-    enterprises = Enterprise.objects.filter(unit__in=units.values("pk"))
-    moments = [
-        cases,
-        _first_of(units, Incident, "unit", "received_at"),
-        _first_of(units, Patrol, "unit", "starts_at"),
-        _first_of(units, Tip, "unit", "received_at"),
-    ]
-    days = [
-        _first_of(Alliance.objects.filter(unit__in=units.values("pk")), Outreach, "alliance", "date"),
-        _first_of(enterprises, EnterpriseVisit, "enterprise", "visited_on"),
-        _first_of(enterprises, EnterpriseRequest, "enterprise", "received_on"),
-    ]
-    dates = [timezone.localtime(moment).date() for moment in moments if moment is not None]
-    dates += [day for day in days if day is not None]
-    return min(dates).replace(day=1) if dates else None
-
-
 COMPARISONS = (("month_on_month", -1), ("year_on_year", -12))
 
 
-def comparisons(period: Period, current: dict, *, figures_of=None, first_of=None) -> dict:
+def records_before(unit: Unit, day: datetime.date) -> bool:
+    """Whether the unit's subtree has a record (a case ever held there, a
+    call, a patrol, outreach, a tip, an enterprise visit or request) dated
+    before ``day``, in Asia/Shanghai days: for the first day of a month, whether
+    the subtree's first record is from an earlier month. One query, which
+    stops at the first record found through indexes led by the unit."""
+    moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    units = subtree_ids(unit)
+    sources = [
+        Dispute.objects.filter(_ever_held(unit), received_at__lt=moment),
+        Incident.objects.filter(unit_id__in=units, received_at__lt=moment),
+        Patrol.objects.filter(unit_id__in=units, starts_at__lt=moment),
+        Tip.objects.filter(unit_id__in=units, received_at__lt=moment),
+        Outreach.objects.filter(alliance__unit_id__in=units, date__lt=day),
+        EnterpriseVisit.objects.filter(enterprise__unit_id__in=units, visited_on__lt=day),
+        EnterpriseRequest.objects.filter(enterprise__unit_id__in=units, received_on__lt=day),
+    ]
+    condition = Exists(sources[0])
+    for source in sources[1:]:
+        condition |= Exists(source)
+    return Unit.objects.filter(pk=unit.pk).filter(condition).exists()
+
+
+def comparisons(period: Period, current: dict, *, figures_of=None, recorded_before=None) -> dict:
     """环比 and 同比 of ``current`` (the figures of ``period``), each computed
     from the records by the same rules (``figures_of(period)``, by default
-    ``all_figures``); "no data" against a month before the first record
-    (``first_of(unit)``, by default ``first_record_month``)."""
+    ``all_figures``); "no data" against a month before the first record of the
+    subtree (``recorded_before(unit, day)``, by default ``records_before``:
+    whether a record is dated before the day after that month)."""
     figures_of = figures_of or all_figures
-    first = (first_of or first_record_month)(period.unit)
-    result = {}
-    for name, months in COMPARISONS:
+    recorded_before = recorded_before or records_before
+    result, recorded = {}, False
+    # The earliest month first: a record before its end is before the later one's.
+    for name, months in sorted(COMPARISONS, key=lambda pair: pair[1]):
         month = add_months(period.month, months)
-        earlier = None
-        if first is not None and month >= first:
-            earlier = figures_of(Period(unit=period.unit, month=month))
+        recorded = recorded or recorded_before(period.unit, add_months(month, 1))
+        earlier = figures_of(Period(unit=period.unit, month=month)) if recorded else None
         result[name] = change(current, earlier)
-    return result
+    return {name: result[name] for name, _months in COMPARISONS}
 
 
 def all_figures(period: Period) -> dict:

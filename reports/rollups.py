@@ -55,6 +55,7 @@ from reports.models import (
 )
 from reports.months import add_months, current_month
 from units.models import Unit
+from units.selectors import subtree_ids
 
 
 def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
@@ -273,7 +274,11 @@ def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[
 
 
 def _subtree(model, unit: Unit, month: datetime.date):
-    return model.objects.filter(month=month, unit__path__startswith=unit.path)
+    """The rows of ``month`` of the units of ``unit``'s subtree. The units
+    as a subquery on their paths, which PostgreSQL estimates from the unit
+    table's own statistics: a city's rows are then read through the
+    (unit, month) keys, not the whole province's month joined and filtered."""
+    return model.objects.filter(month=month, unit_id__in=subtree_ids(unit))
 
 
 def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
@@ -284,41 +289,95 @@ def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
     refresh(under=unit, months=months)
 
 
-def dispute_figures(period: figures.Period) -> dict:
-    """The dispute figures of ``period`` (as ``figures.dispute_figures``) from
-    the rollups of the unit's subtree: three small queries and the median."""
-    prepare(period.unit, [period.month])
-    sums = _subtree(Rollup, period.unit, period.month).aggregate(
+def _months_of(model, unit: Unit, months: list[datetime.date]):
+    return model.objects.filter(month__in=months, unit_id__in=subtree_ids(unit))
+
+
+def _middle(model, field: str, unit: Unit, month: datetime.date, n: int) -> list:
+    """The middle one or two values of ``field`` of the subtree's rows of the
+    month (``n`` of them), read in order (an order statistic cannot be summed)."""
+    if not n:
+        return []
+    ordered = _subtree(model, unit, month).order_by(field).values_list(field, flat=True)
+    return list(ordered[(n - 1) // 2 : n // 2 + 1])
+
+
+def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datetime.date, dict]:
+    """The whole report (as ``figures.all_figures``) of ``unit`` for each of
+    ``months``, from the rollups of its subtree, made current once: each sum
+    is one query grouped by month, each median one per month, and the counts
+    of now (active volunteers and enterprises) are read once."""
+    months = sorted(set(months))
+    prepare(unit, months)
+    sums = {month: {key: 0 for key in Rollup.COUNTS} for month in months}
+    for row in _months_of(Rollup, unit, months).order_by().values("month").annotate(
         **{key: Sum(key) for key in Rollup.COUNTS}
-    )
-    counts = {key: sums[key] or 0 for key in Rollup.COUNTS}
-    by = {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
-          for field in figures.BREAKDOWNS}
+    ):
+        sums[row["month"]].update({key: row[key] or 0 for key in Rollup.COUNTS})
+    by = {
+        month: {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
+                for field in figures.BREAKDOWNS}
+        for month in months
+    }
     for field in figures.BREAKDOWNS:
         rows = (
-            _subtree(RollupBreakdown, period.unit, period.month).order_by().values(field)
+            _months_of(RollupBreakdown, unit, months).order_by().values("month", field)
             .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
         )
         for row in rows:
-            entry = by[field].setdefault(row.pop(field), figures._empty_entry())
+            entry = by[row["month"]][field].setdefault(row[field], figures._empty_entry())
             for key in ("received", "concluded", "resolved"):
                 entry[key] += row[key]
-        for entry in by[field].values():
-            entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
-    return figures.dispute_section(
-        counts, median_days=_median(period, counts["concluded"]),
-        by_track=by["track"], by_category=by["category"],
-    )
+    sections = {month: {key: 0 for key in RollupSection.COUNTS} for month in months}
+    for row in _months_of(RollupSection, unit, months).order_by().values("month").annotate(
+        **{key: Sum(key) for key in RollupSection.COUNTS}
+    ):
+        sections[row["month"]].update({key: row[key] or 0 for key in RollupSection.COUNTS})
+    records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
+    now = {key: records[key].count() for key in figures.SECTION_NOW}
+    result = {}
+    for month in months:
+        counts = sums[month]
+        for entries in by[month].values():
+            for entry in entries.values():
+                entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
+        median = _middle(RollupDuration, "microseconds", unit, month, counts["concluded"])
+        data = figures.dispute_section(
+            counts, median_days=figures.median_of(median),
+            by_track=by[month]["track"], by_category=by[month]["category"],
+        )
+        middle_days = _middle(RollupRequestDays, "days", unit, month, sections[month]["requests_resolved"])
+        data.update(figures.sections_from(sections[month], now=now, middle_days=middle_days))
+        result[month] = data
+    return result
 
 
-def _median(period: figures.Period, concluded: int) -> float | None:
-    """The middle one or two durations of the subtree's conclusions, read in
-    order through the (month, microseconds) index."""
-    if not concluded:
-        return None
-    ordered = _subtree(RollupDuration, period.unit, period.month).order_by("microseconds")
-    middle = list(ordered.values_list("microseconds", flat=True)[(concluded - 1) // 2 : concluded // 2 + 1])
-    return figures.median_of(middle)
+def dispute_figures(period: figures.Period) -> dict:
+    """The dispute figures of ``period`` (as ``figures.dispute_figures``)."""
+    data = figures_of_months(period.unit, [period.month])[period.month]
+    return {key: value for key, value in data.items() if key not in figures.SECTIONS}
+
+
+def section_figures(period: figures.Period) -> dict:
+    """The volunteer and enterprise sections (as ``figures.volunteer_section``
+    and ``figures.enterprise_section``)."""
+    data = figures_of_months(period.unit, [period.month])[period.month]
+    return {key: data[key] for key in figures.SECTIONS}
+
+
+def all_figures(period: figures.Period) -> dict:
+    """The whole report (as ``figures.all_figures``)."""
+    return figures_of_months(period.unit, [period.month])[period.month]
+
+
+def report_figures(period: figures.Period) -> dict:
+    """The report of ``period`` with its 环比 and 同比 (``figures.comparisons``),
+    the three months read from the rollups at once."""
+    months = [period.month] + [add_months(period.month, n) for _name, n in figures.COMPARISONS]
+    found = figures_of_months(period.unit, months)
+    data = found[period.month]
+    data["change"] = figures.comparisons(period, data, figures_of=lambda earlier: found[earlier.month])
+    return data
 
 
 def branch_figures(period: figures.Period) -> dict[str, dict]:
@@ -340,33 +399,3 @@ def branch_figures(period: figures.Period) -> dict[str, dict]:
     return result
 
 
-def section_figures(period: figures.Period) -> dict:
-    """The volunteer and enterprise sections (as ``figures.volunteer_section``
-    and ``figures.enterprise_section``): the month's counts from the
-    subtree's rollups, the counts of now (active volunteers and enterprises)
-    from the records, the median from the ordered days. Four queries."""
-    prepare(period.unit, [period.month])
-    return _sections(period)
-
-
-def _sections(period: figures.Period) -> dict:
-    sums = _subtree(RollupSection, period.unit, period.month).aggregate(
-        **{key: Sum(key) for key in RollupSection.COUNTS}
-    )
-    counts = {key: sums[key] or 0 for key in RollupSection.COUNTS}
-    records = figures.section_records_of(period)
-    now = {key: records[key].count() for key in figures.SECTION_NOW}
-    resolved = counts["requests_resolved"]
-    middle = []
-    if resolved:
-        ordered = _subtree(RollupRequestDays, period.unit, period.month).order_by("days")
-        middle = list(ordered.values_list("days", flat=True)[(resolved - 1) // 2 : resolved // 2 + 1])
-    return figures.sections_from(counts, now=now, middle_days=middle)
-
-
-def all_figures(period: figures.Period) -> dict:
-    """The whole report (as ``figures.all_figures``), from the rollups of the
-    unit's subtree (made current once for both parts)."""
-    data = dispute_figures(period)
-    data.update(_sections(period))
-    return data

@@ -397,14 +397,16 @@ def dashboard(request):
         raise Http404(_("You have no unit to report on."))
     current = current_month()
     # This month so far is computed live; earlier months come from snapshots.
-    now, computed_at = selectors.live_figures(unit=unit, month=current)
-    now = dict(now)
     # 环比 and 同比 from the records by the report's rules (kept a few minutes
     # like this month's figures), never from a snapshot late entries made stale.
+    compared = [add_months(current, months) for _name, months in figures.COMPARISONS]
+    live = selectors.live_figures(unit=unit, months=[current, *compared])
+    now, computed_at = live[current]
+    now = dict(now)
     now["change"] = figures.comparisons(
         figures.Period(unit=unit, month=current), now,
-        figures_of=lambda period: selectors.live_figures(unit=period.unit, month=period.month)[0],
-        first_of=lambda unit: selectors.first_record_month(unit=unit),
+        figures_of=lambda period: live[period.month][0],
+        recorded_before=lambda unit, day: selectors.recorded_before(unit=unit, day=day),
     )
     rows = _trend(request, unit, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"

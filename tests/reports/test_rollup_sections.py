@@ -282,7 +282,8 @@ def test_section_rollups_kept_by_changes_equal_a_rebuild_and_the_records(vw, mon
 
 def first_record_month_by_definition(unit):
     """The first month of the subtree's records, one plain MIN per table (as
-    figures.first_record_month was written before it read per unit)."""
+    figures.first_record_month computed it before comparisons asked
+    figures.records_before)."""
     from django.db.models import Min
 
     from disputes.models import Dispute
@@ -309,7 +310,10 @@ def first_record_month_by_definition(unit):
     return min(dates).replace(day=1) if dates else None
 
 
-def test_first_record_month_is_the_first_of_every_kind_of_record(sections_data):  # noqa: F811
+def test_records_before_a_day_is_the_first_record_month_before_it(sections_data):  # noqa: F811
+    """Comparisons are "no data" against a month before the subtree's first
+    record: ``figures.records_before`` asks that of the first day after the
+    month, and agrees with the first record's month found by plain MINs."""
     from disputes import services
     from tests.conftest import register
 
@@ -319,8 +323,13 @@ def test_first_record_month_is_the_first_of_every_kind_of_record(sections_data):
     old = register(w, by=w.admin, unit=w.louwang,
                    received_at=datetime.datetime(2024, 5, 6, 10, tzinfo=SH))
     services.dispute_transfer(dispute=old, actor=w.admin, to_unit=w.dongcheng, note="属外辖区")
+    assert first_record_month_by_definition(w.yandu) == datetime.date(2024, 5, 1)
+    assert first_record_month_by_definition(w.wuxing) == datetime.date(2026, 3, 1)  # R6, T6, E3
+    days = [datetime.date(2024, 5, 1), datetime.date(2024, 6, 1), datetime.date(2025, 12, 1),
+            datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 3, 1),
+            datetime.date(2026, 4, 1)]
     for unit in units_of(w):
-        assert figures.first_record_month(unit) == first_record_month_by_definition(unit), unit.code
-    assert figures.first_record_month(w.yandu) == datetime.date(2024, 5, 1)
-    assert figures.first_record_month(w.dongcheng) == datetime.date(2024, 5, 1)
-    assert figures.first_record_month(w.wuxing) == datetime.date(2026, 3, 1)  # R6, T6, E3's visit
+        first = first_record_month_by_definition(unit)
+        for day in days:
+            expected = first is not None and first < day
+            assert figures.records_before(unit, day) == expected, (unit.code, day)
