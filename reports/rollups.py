@@ -289,16 +289,34 @@ def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
     refresh(under=unit, months=months)
 
 
-def _months_of(model, unit: Unit, months: list[datetime.date]):
-    return model.objects.filter(month__in=months, unit_id__in=subtree_ids(unit))
+def _months_of(model, units, months: list[datetime.date]):
+    return model.objects.filter(month__in=months, unit_id__in=units)
 
 
-def _middle(model, field: str, unit: Unit, month: datetime.date, n: int) -> list:
+def _summed(model, keys, subtree: list[int], months: list[datetime.date]) -> tuple[dict, list[int]]:
+    """The rows of ``model`` (one per unit and month) of the ``subtree``'s
+    units summed by month, and the units that have any. A unit has a row of
+    the month's counts whenever it has breakdown, duration or request-day
+    rows, so those are then read for these units alone, through their (unit,
+    month) keys: the subtree's rows only, whatever the size of the province
+    (for the whole list of the subtree's units, most without a row, PostgreSQL
+    would expect half the month's rows and read them all)."""
+    sums = {month: {key: 0 for key in keys} for month in months}
+    units = set()
+    rows = _months_of(model, subtree, months).order_by().values("month", "unit_id")
+    for row in rows.annotate(**{key: Sum(key) for key in keys}):
+        units.add(row["unit_id"])
+        for key in keys:
+            sums[row["month"]][key] += row[key] or 0
+    return sums, sorted(units)
+
+
+def _middle(model, field: str, units: list[int], month: datetime.date, n: int) -> list:
     """The middle one or two values of ``field`` of the subtree's rows of the
     month (``n`` of them), read in order (an order statistic cannot be summed)."""
     if not n:
         return []
-    ordered = _subtree(model, unit, month).order_by(field).values_list(field, flat=True)
+    ordered = _months_of(model, units, [month]).order_by(field).values_list(field, flat=True)
     return list(ordered[(n - 1) // 2 : n // 2 + 1])
 
 
@@ -309,11 +327,8 @@ def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datet
     of now (active volunteers and enterprises) are read once."""
     months = sorted(set(months))
     prepare(unit, months)
-    sums = {month: {key: 0 for key in Rollup.COUNTS} for month in months}
-    for row in _months_of(Rollup, unit, months).order_by().values("month").annotate(
-        **{key: Sum(key) for key in Rollup.COUNTS}
-    ):
-        sums[row["month"]].update({key: row[key] or 0 for key in Rollup.COUNTS})
+    subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    sums, units = _summed(Rollup, Rollup.COUNTS, subtree, months)
     by = {
         month: {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
                 for field in figures.BREAKDOWNS}
@@ -321,18 +336,14 @@ def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datet
     }
     for field in figures.BREAKDOWNS:
         rows = (
-            _months_of(RollupBreakdown, unit, months).order_by().values("month", field)
+            _months_of(RollupBreakdown, units, months).order_by().values("month", field)
             .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
         )
         for row in rows:
             entry = by[row["month"]][field].setdefault(row[field], figures._empty_entry())
             for key in ("received", "concluded", "resolved"):
                 entry[key] += row[key]
-    sections = {month: {key: 0 for key in RollupSection.COUNTS} for month in months}
-    for row in _months_of(RollupSection, unit, months).order_by().values("month").annotate(
-        **{key: Sum(key) for key in RollupSection.COUNTS}
-    ):
-        sections[row["month"]].update({key: row[key] or 0 for key in RollupSection.COUNTS})
+    sections, section_units = _summed(RollupSection, RollupSection.COUNTS, subtree, months)
     records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
     now = {key: records[key].count() for key in figures.SECTION_NOW}
     result = {}
@@ -341,12 +352,12 @@ def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datet
         for entries in by[month].values():
             for entry in entries.values():
                 entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
-        median = _middle(RollupDuration, "microseconds", unit, month, counts["concluded"])
+        median = _middle(RollupDuration, "microseconds", units, month, counts["concluded"])
         data = figures.dispute_section(
             counts, median_days=figures.median_of(median),
             by_track=by[month]["track"], by_category=by[month]["category"],
         )
-        middle_days = _middle(RollupRequestDays, "days", unit, month, sections[month]["requests_resolved"])
+        middle_days = _middle(RollupRequestDays, "days", section_units, month, sections[month]["requests_resolved"])
         data.update(figures.sections_from(sections[month], now=now, middle_days=middle_days))
         result[month] = data
     return result
