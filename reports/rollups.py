@@ -35,7 +35,7 @@ import datetime
 import itertools
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -267,6 +267,10 @@ def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[
         build_month(month)
         if log:
             log(month)
+    if connection.vendor == "postgresql":
+        # Every row is new: let the planner know before anyone reads them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(model._meta.db_table for model in ROLLUP_MODELS))
     return months
 
 
