@@ -21,7 +21,7 @@ from enterprises.models import Enterprise, EnterpriseRequest, EnterpriseVisit
 from incidents.models import Incident
 from reports import rollups
 from reports.months import current_month
-from volunteers.models import Alliance, Outreach, Patrol, PatrolAttendance, Tip
+from volunteers.models import Alliance, Outreach, Patrol, PatrolAttendance, Tip, Volunteer
 
 # The case each kind of record belongs to.
 _CASE = {
@@ -153,6 +153,14 @@ def _outreach_volunteers(sender, instance, action, pk_set, **kwargs) -> None:
     _refresh_after_commit()
 
 
+def _volunteer_gone(sender, instance, **kwargs) -> None:
+    """A volunteer deleted (the admin site) takes their part in outreach along."""
+    outreach = list(Outreach.objects.filter(volunteers=instance))
+    if outreach:
+        rollups.mark(set().union(*(_section_pairs(item) for item in outreach)))
+        _refresh_after_commit()
+
+
 def connect() -> None:
     for model in _CASE:
         post_save.connect(_changed, sender=model, dispatch_uid=f"rollups-save-{model.__name__}")
@@ -164,3 +172,4 @@ def connect() -> None:
         pre_delete.connect(_section_after, sender=model, dispatch_uid=f"rollups-gone-{name}")
     m2m_changed.connect(_outreach_volunteers, sender=Outreach.volunteers.through,
                         dispatch_uid="rollups-outreach-volunteers")
+    pre_delete.connect(_volunteer_gone, sender=Volunteer, dispatch_uid="rollups-gone-Volunteer")

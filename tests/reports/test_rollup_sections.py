@@ -333,3 +333,16 @@ def test_records_before_a_day_is_the_first_record_month_before_it(sections_data)
         for day in days:
             expected = first is not None and first < day
             assert figures.records_before(unit, day) == expected, (unit.code, day)
+
+
+def test_a_volunteer_deleted_leaves_the_outreach_counts_right(vw):  # noqa: F811
+    """The admin site may delete a volunteer: their part in outreach goes too."""
+    month = rollups.month_of(timezone.now())
+    volunteer_services.outreach_record(
+        actor=vw.coord, alliance=vw.dongting, date=timezone.localdate(), theme="anti_fraud",
+        place="东城广场", volunteers=[vw.chen, vw.liu], households_reached=3, people_reached=9)
+    period = Period(vw.w.dongcheng, month)
+    assert rollups.section_figures(period)[figures.VOLUNTEERS]["outreach_attendances"] == 2
+    vw.liu.delete()
+    assert rollups.section_figures(period)[figures.VOLUNTEERS]["outreach_attendances"] == 1
+    assert rows([month]) == computed([month])
