@@ -215,6 +215,11 @@ class Dispute(models.Model):
         indexes = [
             models.Index(fields=["unit", "status", "deadline"], name="dispute_unit_status_dl_idx"),
             models.Index(fields=["unit", "-received_at"], name="dispute_unit_recv_idx"),
+            # The dashboard's hotspots count each beat's open and overdue
+            # cases, its cases received this month and the calls about them
+            # (reports.hotspots): read per beat, not over the province's cases.
+            models.Index(fields=["beat", "status", "deadline"], name="dispute_beat_status_dl_idx"),
+            models.Index(fields=["beat", "received_at", "id"], name="dispute_beat_recv_idx"),
             models.Index(fields=["assigned_officer", "status"], name="dispute_officer_status_idx"),
             models.Index(fields=["status", "deadline"], name="dispute_status_deadline_idx"),
             models.Index(fields=["received_at"], name="dispute_received_idx"),

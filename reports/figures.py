@@ -31,15 +31,15 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -61,6 +61,7 @@ from incidents.models import Incident
 from reports.months import add_months, month_bounds
 from units.conf import fengqiao
 from units.models import Unit
+from units.selectors import subtree_ids
 from volunteers import selectors as volunteer_selectors
 from volunteers.models import Outreach, Patrol, Tip
 
@@ -951,46 +952,53 @@ def _breakdown_change(now: dict, then: dict | None, compared: bool) -> dict:
     return {key: _diff(now.get(key), (then or {}).get(key)) for key in BREAKDOWN_COMPARED}
 
 
-def first_record_month(unit: Unit) -> datetime.date | None:
-    """The month of the first record of the unit's subtree (a case, a call, a
-    patrol, outreach, a tip, an enterprise visit or request), or None."""
-    path = unit.path
-    moments = [
-        Dispute.objects.filter(_ever_held(unit)).aggregate(first=Min("received_at"))["first"],
-        Incident.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
-        Patrol.objects.filter(unit__path__startswith=path).aggregate(first=Min("starts_at"))["first"],
-        Tip.objects.filter(unit__path__startswith=path).aggregate(first=Min("received_at"))["first"],
-    ]
-    days = [
-        Outreach.objects.filter(alliance__unit__path__startswith=path).aggregate(first=Min("date"))["first"],
-        EnterpriseVisit.objects.filter(enterprise__unit__path__startswith=path).aggregate(
-            first=Min("visited_on"))["first"],
-        EnterpriseRequest.objects.filter(enterprise__unit__path__startswith=path).aggregate(
-            first=Min("received_on"))["first"],
-    ]
-    dates = [timezone.localtime(moment).date() for moment in moments if moment is not None]
-    dates += [day for day in days if day is not None]
-    return min(dates).replace(day=1) if dates else None
-
-
 COMPARISONS = (("month_on_month", -1), ("year_on_year", -12))
 
 
-def comparisons(period: Period, current: dict, *, figures_of=None, first_of=None) -> dict:
+def records_before(unit: Unit, day: datetime.date) -> bool:
+    """Whether the unit's subtree has a record (a case ever held there, a
+    call, a patrol, outreach, a tip, an enterprise visit or request) dated
+    before ``day``, in Asia/Shanghai days: for the first day of a month, whether
+    the subtree's first record is from an earlier month. One query, which
+    stops at the first record found through indexes led by the unit."""
+    moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    units = subtree_ids(unit)
+    # Every case ever held in the subtree (as ``_ever_held``), the units as a
+    # subquery: a literal list of a city's thousand units, twice, took
+    # PostgreSQL longer to plan than the query takes to run.
+    left = DisputeEvent.objects.filter(kind=DisputeEvent.Kind.TRANSFERRED, from_unit_id__in=units)
+    sources = [
+        Dispute.objects.filter(Q(unit_id__in=units) | Q(pk__in=left.values("dispute_id")),
+                               received_at__lt=moment),
+        Incident.objects.filter(unit_id__in=units, received_at__lt=moment),
+        Patrol.objects.filter(unit_id__in=units, starts_at__lt=moment),
+        Tip.objects.filter(unit_id__in=units, received_at__lt=moment),
+        Outreach.objects.filter(alliance__unit_id__in=units, date__lt=day),
+        EnterpriseVisit.objects.filter(enterprise__unit_id__in=units, visited_on__lt=day),
+        EnterpriseRequest.objects.filter(enterprise__unit_id__in=units, received_on__lt=day),
+    ]
+    condition = Exists(sources[0])
+    for source in sources[1:]:
+        condition |= Exists(source)
+    return Unit.objects.filter(pk=unit.pk).filter(condition).exists()
+
+
+def comparisons(period: Period, current: dict, *, figures_of=None, recorded_before=None) -> dict:
     """环比 and 同比 of ``current`` (the figures of ``period``), each computed
     from the records by the same rules (``figures_of(period)``, by default
-    ``all_figures``); "no data" against a month before the first record
-    (``first_of(unit)``, by default ``first_record_month``)."""
+    ``all_figures``); "no data" against a month before the first record of the
+    subtree (``recorded_before(unit, day)``, by default ``records_before``:
+    whether a record is dated before the day after that month)."""
     figures_of = figures_of or all_figures
-    first = (first_of or first_record_month)(period.unit)
-    result = {}
-    for name, months in COMPARISONS:
+    recorded_before = recorded_before or records_before
+    result, recorded = {}, False
+    # The earliest month first: a record before its end is before the later one's.
+    for name, months in sorted(COMPARISONS, key=lambda pair: pair[1]):
         month = add_months(period.month, months)
-        earlier = None
-        if first is not None and month >= first:
-            earlier = figures_of(Period(unit=period.unit, month=month))
+        recorded = recorded or recorded_before(period.unit, add_months(month, 1))
+        earlier = figures_of(Period(unit=period.unit, month=month)) if recorded else None
         result[name] = change(current, earlier)
-    return result
+    return {name: result[name] for name, _months in COMPARISONS}
 
 
 def all_figures(period: Period) -> dict:
@@ -1106,3 +1114,137 @@ def median_of(microseconds: list[int]) -> float | None:
     n = len(microseconds)
     middle = microseconds[(n - 1) // 2 : n // 2 + 1]
     return round(sum(middle) / 10**6 / len(middle) / 86400, 1)
+
+
+# ------------------------------------------------------- sections per unit
+# The volunteer and enterprise sections kept in rollups (``RollupSection``):
+# each count grouped by the unit its record counts at, from the owning apps'
+# record querysets (``*_figure_records``, the lists the report opens), so the
+# rows, the report and its lists agree by construction.
+
+# Drill-down records of each section count → the path from the record to the
+# unit it counts at.
+SECTION_UNIT_FIELDS = {
+    "patrols_done": "unit_id",
+    "patrol_attendances": "patrol__unit_id",
+    "outreach_sessions": "alliance__unit_id",
+    "outreach_attendances": "outreach__alliance__unit_id",
+    "tips_received": "unit_id",
+    "tips_verified": "unit_id",
+    "tips_converted": "unit_id",
+    "tips_rejected": "unit_id",
+    "tips_pending": "unit_id",
+    "visited": "unit_id",
+    "visited_ytd": "unit_id",
+    "drilled_ytd": "unit_id",
+    "trained_ytd": "unit_id",
+    "requests_received": "enterprise__unit_id",
+    "requests_resolved": "enterprise__unit_id",
+    "requests_overdue": "enterprise__unit_id",
+}
+# The counts of the sections that are not per month: read from the records.
+SECTION_NOW = {"active_volunteers": VOLUNTEERS, "enterprises": ENTERPRISES}
+
+
+@dataclass
+class UnitSections:
+    """One unit's own section counts of one month (the fields of
+    ``RollupSection``) and the days to resolve each request resolved then."""
+
+    counts: dict
+    days: list
+
+
+def section_records_of(period: Period) -> dict[str, QuerySet]:
+    """Every list behind a count of the two sections for ``period``."""
+    start, end = period.days
+    return {
+        **volunteer_selectors.volunteer_figure_records(unit=period.unit, start=start, end=end),
+        **enterprise_selectors.enterprise_figure_records(unit=period.unit, start=start, end=end),
+    }
+
+
+def _request_days() -> ExpressionWrapper:
+    # As enterprises.selectors._median_days: the local day resolved − the day received.
+    return ExpressionWrapper(
+        TruncDate("resolved_at") - F("received_on"), output_field=DurationField()
+    )
+
+
+def per_unit_sections(period: Period, *, own: bool = False) -> dict[int, UnitSections]:
+    """The section counts of ``period`` by the id of the unit each record
+    counts at, for every unit of ``period.unit``'s subtree (``own``: for
+    ``period.unit`` alone). One grouped query per count, however many units."""
+    records = section_records_of(period)
+    result: dict[int, UnitSections] = {}
+
+    def unit(unit_id: int) -> UnitSections:
+        if unit_id not in result:
+            result[unit_id] = UnitSections(counts={}, days=[])
+        return result[unit_id]
+
+    def grouped(key: str, **aggregates):
+        field = SECTION_UNIT_FIELDS[key]
+        queryset = records[key].order_by()
+        if own:
+            queryset = queryset.filter(**{field: period.unit.pk})
+        return queryset.values(counted_at=F(field)).annotate(n=Count("pk"), **aggregates)
+
+    for key in SECTION_UNIT_FIELDS:
+        extra = {}
+        if key == "patrol_attendances":
+            extra["took"] = Sum(
+                ExpressionWrapper(F("checked_out_at") - F("checked_in_at"), output_field=DurationField()),
+                filter=Q(checked_out_at__isnull=False),
+            )
+        elif key == "outreach_sessions":
+            extra = {"households": Sum("households_reached"), "people": Sum("people_reached")}
+        for row in grouped(key, **extra):
+            counts = unit(row["counted_at"]).counts
+            counts[key] = row["n"]
+            if key == "patrol_attendances":
+                counts["patrol_microseconds"] = _microseconds(row["took"]) if row["took"] else 0
+            elif key == "outreach_sessions":
+                counts["households_reached"] = row["households"] or 0
+                counts["people_reached"] = row["people"] or 0
+    resolved = records["requests_resolved"].order_by()
+    if own:
+        resolved = resolved.filter(enterprise__unit=period.unit)
+    for unit_id, took in resolved.annotate(took=_request_days()).values_list("enterprise__unit_id", "took"):
+        unit(unit_id).days.append(took.days if isinstance(took, datetime.timedelta) else int(took))
+    return result
+
+
+def sections_from(counts: dict, *, now: dict, middle_days: list[int]) -> dict:
+    """The two sections (as ``volunteer_section`` and ``enterprise_section``)
+    from their counts summed over a subtree, the counts of now
+    (``SECTION_NOW``) and the middle one or two of the sorted days to resolve."""
+    hours = counts["patrol_microseconds"] / 10**6
+    volunteers = {
+        "active_volunteers": now["active_volunteers"],
+        **{key: counts[key] for key in (
+            "patrols_done", "patrol_attendances")},
+        "patrol_hours": round(hours / 3600, 1) if counts["patrol_microseconds"] else 0.0,
+        **{key: counts[key] for key in (
+            "outreach_sessions", "outreach_attendances", "households_reached", "people_reached",
+            "tips_received", "tips_verified", "tips_converted", "tips_rejected", "tips_pending")},
+    }
+    total = now["enterprises"]
+    enterprises = {
+        "enterprises": total,
+        "visited": counts["visited"],
+        "visited_ytd": counts["visited_ytd"],
+        "drilled_ytd": counts["drilled_ytd"],
+        "trained_ytd": counts["trained_ytd"],
+        "visit_coverage": rate(counts["visited_ytd"], total),
+        "drill_coverage": rate(counts["drilled_ytd"], total),
+        "training_coverage": rate(counts["trained_ytd"], total),
+        "requests_received": counts["requests_received"],
+        "requests_resolved": counts["requests_resolved"],
+        "requests_overdue": counts["requests_overdue"],
+        # As enterprises.selectors._median_days, to the same rounding.
+        "median_days_to_resolve": (
+            round(sum(middle_days) * 86400 / len(middle_days) / 86400, 1) if middle_days else None
+        ),
+    }
+    return {VOLUNTEERS: volunteers, ENTERPRISES: {key: enterprises[key] for key in ENTERPRISE_KEYS}}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import selectors
 from reports.months import add_months, current_month, format_month, parse_month
+from units.forms import UnitPickerField, UnitPickerWidget
 
 
 class MonthField(forms.CharField):
@@ -42,10 +43,11 @@ class ReportRequestForm(forms.Form):
     """Ask for a unit's report of a month. The unit can only be one of the
     user's units; the month must have begun (the service checks it again)."""
 
-    unit = forms.ModelChoiceField(
+    # A picker, not a select: a bureau's scope may hold thousands of units.
+    unit = UnitPickerField(
         label=_("Unit"),
         queryset=None,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=UnitPickerWidget(attrs={"class": "form-control form-control-sm"}, kinds="nobeats"),
     )
     month = MonthField(
         label=_("Month"),
@@ -67,3 +69,19 @@ class ReportRequestForm(forms.Form):
         if month is not None and month > current_month():
             raise ValidationError(_("A report cannot be made for a month that has not begun."))
         return month
+
+
+class DashboardUnitForm(forms.Form):
+    """Which unit's dashboard to show (``?unit=``: an id, a code or a name, as
+    the unit picker fills it)."""
+
+    unit = UnitPickerField(
+        label=_("Unit"),
+        queryset=None,
+        required=False,
+        widget=UnitPickerWidget(attrs={"class": "form-control form-control-sm"}, kinds="nobeats"),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -16,7 +16,7 @@ Figures per beat, this month in Asia/Shanghai, each counted in the database:
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +102,13 @@ def hotspots(*, user, figure: str, unit: Unit | None = None) -> dict:
     highest ``figure`` this month, outlined or not, and the addresses with
     more than one call in the last 90 days. Six queries, whatever the number
     of beats and records."""
-    beats = unit_list(user=user).filter(kind=Unit.Kind.BEAT).select_related("parent")
+    # A city holds about a thousand beats: their outlines are not read, only
+    # whether they have one.
+    beats = (
+        unit_list(user=user).filter(kind=Unit.Kind.BEAT).select_related("parent")
+        .only("id", "name", "path", "parent__name")
+        .annotate(has_outline=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField()))
+    )
     calls = incident_list(user=user)
     if unit is not None:
         beats = beats.filter(path__startswith=unit.path)
@@ -127,7 +133,7 @@ def hotspots(*, user, figure: str, unit: Unit | None = None) -> dict:
             {"id": beat.pk, "name": beat.name, "station": beat.parent.name if beat.parent_id else "",
              "value": figures[beat.pk][figure], "url": beat.get_absolute_url(),
              "list_url": beat_list_url(beat, figure),
-             "has_outline": beat.boundary is not None}
+             "has_outline": beat.has_outline}
             for beat in ranked
         ],
         "addresses": [dict(row) for row in addresses],

@@ -50,6 +50,9 @@ class MonthlyReport(models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "unit__path"]
+        # The list reads the latest month first: with this index PostgreSQL
+        # sorts one month's reports by unit, not every report there is.
+        indexes = [models.Index(fields=["-month", "unit"], name="report_month_unit_idx")]
         permissions = [("regenerate_monthlyreport", _("Can generate a report again"))]
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="report_unit_month_unique"),
@@ -173,3 +176,68 @@ class RollupMark(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["month", "unit"], name="rollup_mark_month_unit_idx")]
+
+
+class RollupSection(models.Model):
+    """The month's counts of the volunteer and enterprise sections where each
+    record counts at this very unit (DESIGN.md §6: a patrol at its own unit,
+    outreach at its alliance's, a tip at the unit it was sent to, an
+    enterprise and its requests at the enterprise's unit). The figures of
+    *now* (active volunteers, active enterprises) are not per month and are
+    read from the records. A unit with nothing to count has no row."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    patrols_done = models.PositiveIntegerField(default=0)
+    patrol_attendances = models.PositiveIntegerField(default=0)
+    # Check-in to check-out of those attendances (the checked-out ones), summed.
+    patrol_microseconds = models.BigIntegerField(default=0)
+    outreach_sessions = models.PositiveIntegerField(default=0)
+    outreach_attendances = models.PositiveIntegerField(default=0)
+    households_reached = models.PositiveIntegerField(default=0)
+    people_reached = models.PositiveIntegerField(default=0)
+    tips_received = models.PositiveIntegerField(default=0)
+    tips_verified = models.PositiveIntegerField(default=0)
+    tips_converted = models.PositiveIntegerField(default=0)
+    tips_rejected = models.PositiveIntegerField(default=0)
+    tips_pending = models.PositiveIntegerField(default=0)
+    visited = models.PositiveIntegerField(default=0)
+    visited_ytd = models.PositiveIntegerField(default=0)
+    drilled_ytd = models.PositiveIntegerField(default=0)
+    trained_ytd = models.PositiveIntegerField(default=0)
+    requests_received = models.PositiveIntegerField(default=0)
+    requests_resolved = models.PositiveIntegerField(default=0)
+    requests_overdue = models.PositiveIntegerField(default=0)
+
+    VOLUNTEER_COUNTS = (
+        "patrols_done", "patrol_attendances", "patrol_microseconds", "outreach_sessions",
+        "outreach_attendances", "households_reached", "people_reached", "tips_received",
+        "tips_verified", "tips_converted", "tips_rejected", "tips_pending",
+    )
+    ENTERPRISE_COUNTS = (
+        "visited", "visited_ytd", "drilled_ytd", "trained_ytd", "requests_received",
+        "requests_resolved", "requests_overdue",
+    )
+    COUNTS = VOLUNTEER_COUNTS + ENTERPRISE_COUNTS
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="rollup_section_unique")]
+        indexes = [models.Index(fields=["month", "unit"], name="rollup_section_month_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class RollupRequestDays(models.Model):
+    """The days from receipt to resolution of each enterprise request resolved
+    at the unit in the month, for the median (as ``RollupDuration``)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    days = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "month", "days"], name="rollup_request_days_idx"),
+            models.Index(fields=["month", "days"], name="rollup_request_days_month_idx"),
+        ]

@@ -35,7 +35,7 @@ import datetime
 import itertools
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -44,9 +44,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 from disputes.models import Agreement, Dispute, DisputeEvent, FollowUp, JudicialConfirmation
 from incidents.models import Incident
 from reports import figures
-from reports.models import Rollup, RollupBreakdown, RollupDuration, RollupMark, RollupMonth
+from reports.models import (
+    Rollup,
+    RollupBreakdown,
+    RollupDuration,
+    RollupMark,
+    RollupMonth,
+    RollupRequestDays,
+    RollupSection,
+)
 from reports.months import add_months, current_month
 from units.models import Unit
+from units.selectors import subtree_ids
 
 
 def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
@@ -58,6 +67,11 @@ def month_of(moment: datetime.datetime | datetime.date) -> datetime.date:
     if isinstance(moment, datetime.datetime):
         moment = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
     return moment.replace(day=1)
+
+
+def month_span(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The months from ``first`` to ``last``, both included."""
+    return _months(first, last)
 
 
 def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -141,9 +155,18 @@ def _lock_month(month: datetime.date) -> RollupMonth:
     return RollupMonth.objects.select_for_update().get(month=month)
 
 
-def _write(month: datetime.date, by_unit: dict[int, figures.UnitFigures], *, units: Iterable[int] | None) -> None:
+ROLLUP_MODELS = (Rollup, RollupBreakdown, RollupDuration, RollupSection, RollupRequestDays)
+
+
+def _write(
+    month: datetime.date,
+    by_unit: dict[int, figures.UnitFigures],
+    sections: dict[int, figures.UnitSections],
+    *,
+    units: Iterable[int] | None,
+) -> None:
     """Replace the rows of ``units`` (None: of every unit) for ``month``."""
-    for model in (Rollup, RollupBreakdown, RollupDuration):
+    for model in ROLLUP_MODELS:
         stale = model.objects.filter(month=month)
         if units is not None:
             stale = stale.filter(unit_id__in=list(units))
@@ -157,7 +180,13 @@ def _write(month: datetime.date, by_unit: dict[int, figures.UnitFigures], *, uni
             for (track, category), entry in found.breakdown.items()
         ]
         durations += [RollupDuration(unit_id=unit_id, month=month, microseconds=m) for m in found.durations]
-    for model, objects in ((Rollup, rows), (RollupBreakdown, breakdown), (RollupDuration, durations)):
+    section_rows, days = [], []
+    for unit_id, found in sections.items():
+        if any(found.counts.values()):
+            section_rows.append(RollupSection(unit_id=unit_id, month=month, **found.counts))
+        days += [RollupRequestDays(unit_id=unit_id, month=month, days=d) for d in found.days]
+    for model, objects in ((Rollup, rows), (RollupBreakdown, breakdown), (RollupDuration, durations),
+                           (RollupSection, section_rows), (RollupRequestDays, days)):
         model.objects.bulk_create(objects, batch_size=2000)
 
 
@@ -173,8 +202,9 @@ def build_month(month: datetime.date) -> None:
     with transaction.atomic():
         state = _lock_month(month)
         marks = list(RollupMark.objects.filter(month=month).values_list("pk", flat=True))
-        by_path = figures.per_unit_figures(figures.Period(unit=figures.EVERYWHERE, month=month))
-        _write(month, _by_unit_id(by_path), units=None)
+        everywhere = figures.Period(unit=figures.EVERYWHERE, month=month)
+        by_path = figures.per_unit_figures(everywhere)
+        _write(month, _by_unit_id(by_path), figures.per_unit_sections(everywhere), units=None)
         RollupMark.objects.filter(pk__in=marks).delete()
         state.built_at = timezone.now()
         state.save(update_fields=["built_at"])
@@ -207,14 +237,17 @@ def refresh(*, under: Unit | None = None, months: Iterable[datetime.date] | None
     for month, unit_ids in sorted(by_month.items()):
         with transaction.atomic():
             _lock_month(month)
-            computed = {}
+            computed, sections = {}, {}
             for unit_id in unit_ids:
                 unit = units_by_id.get(unit_id)
                 if unit is None:
                     continue
-                own = figures.per_unit_figures(figures.Period(unit=unit, month=month), own=True)
+                period = figures.Period(unit=unit, month=month)
+                own = figures.per_unit_figures(period, own=True)
                 computed[unit_id] = own.get(unit.path, figures.UnitFigures({}, {}, []))
-            _write(month, computed, units=unit_ids)
+                sections[unit_id] = figures.per_unit_sections(period, own=True).get(
+                    unit_id, figures.UnitSections({}, []))
+            _write(month, computed, sections, units=unit_ids)
             RollupMark.objects.filter(pk__in=[pk for pk, _u, m in found if m == month]).delete()
     return sum(len(unit_ids) for unit_ids in by_month.values())
 
@@ -227,13 +260,17 @@ def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[
         first_call = Incident.objects.aggregate(first=Min("received_at"))["first"]
         moments = [moment for moment in (first, first_call) if moment is not None]
         months = _months(month_of(min(moments)), current_month()) if moments else [current_month()]
-        for model in (Rollup, RollupBreakdown, RollupDuration, RollupMonth):
+        for model in (*ROLLUP_MODELS, RollupMonth):
             model.objects.exclude(month__in=months).delete()
     months = sorted(set(months))
     for month in months:
         build_month(month)
         if log:
             log(month)
+    if connection.vendor == "postgresql":
+        # Every row is new: let the planner know before anyone reads them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(model._meta.db_table for model in ROLLUP_MODELS))
     return months
 
 
@@ -241,7 +278,11 @@ def rebuild(*, months: Iterable[datetime.date] | None = None, log=None) -> list[
 
 
 def _subtree(model, unit: Unit, month: datetime.date):
-    return model.objects.filter(month=month, unit__path__startswith=unit.path)
+    """The rows of ``month`` of the units of ``unit``'s subtree. The units
+    as a subquery on their paths, which PostgreSQL estimates from the unit
+    table's own statistics: a city's rows are then read through the
+    (unit, month) keys, not the whole province's month joined and filtered."""
+    return model.objects.filter(month=month, unit_id__in=subtree_ids(unit))
 
 
 def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
@@ -252,41 +293,106 @@ def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
     refresh(under=unit, months=months)
 
 
-def dispute_figures(period: figures.Period) -> dict:
-    """The dispute figures of ``period`` (as ``figures.dispute_figures``) from
-    the rollups of the unit's subtree: three small queries and the median."""
-    prepare(period.unit, [period.month])
-    sums = _subtree(Rollup, period.unit, period.month).aggregate(
-        **{key: Sum(key) for key in Rollup.COUNTS}
-    )
-    counts = {key: sums[key] or 0 for key in Rollup.COUNTS}
-    by = {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
-          for field in figures.BREAKDOWNS}
+def _months_of(model, units, months: list[datetime.date]):
+    return model.objects.filter(month__in=months, unit_id__in=units)
+
+
+def _summed(model, keys, subtree: list[int], months: list[datetime.date]) -> tuple[dict, list[int]]:
+    """The rows of ``model`` (one per unit and month) of the ``subtree``'s
+    units summed by month, and the units that have any. A unit has a row of
+    the month's counts whenever it has breakdown, duration or request-day
+    rows, so those are then read for these units alone, through their (unit,
+    month) keys: the subtree's rows only, whatever the size of the province
+    (for the whole list of the subtree's units, most without a row, PostgreSQL
+    would expect half the month's rows and read them all)."""
+    sums = {month: {key: 0 for key in keys} for month in months}
+    units = set()
+    rows = _months_of(model, subtree, months).order_by().values("month", "unit_id")
+    for row in rows.annotate(**{key: Sum(key) for key in keys}):
+        units.add(row["unit_id"])
+        for key in keys:
+            sums[row["month"]][key] += row[key] or 0
+    return sums, sorted(units)
+
+
+def _middle(model, field: str, units: list[int], month: datetime.date, n: int) -> list:
+    """The middle one or two values of ``field`` of the subtree's rows of the
+    month (``n`` of them), read in order (an order statistic cannot be summed)."""
+    if not n:
+        return []
+    ordered = _months_of(model, units, [month]).order_by(field).values_list(field, flat=True)
+    return list(ordered[(n - 1) // 2 : n // 2 + 1])
+
+
+def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datetime.date, dict]:
+    """The whole report (as ``figures.all_figures``) of ``unit`` for each of
+    ``months``, from the rollups of its subtree, made current once: each sum
+    is one query grouped by month, each median one per month, and the counts
+    of now (active volunteers and enterprises) are read once."""
+    months = sorted(set(months))
+    prepare(unit, months)
+    subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    sums, units = _summed(Rollup, Rollup.COUNTS, subtree, months)
+    by = {
+        month: {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
+                for field in figures.BREAKDOWNS}
+        for month in months
+    }
     for field in figures.BREAKDOWNS:
         rows = (
-            _subtree(RollupBreakdown, period.unit, period.month).order_by().values(field)
+            _months_of(RollupBreakdown, units, months).order_by().values("month", field)
             .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
         )
         for row in rows:
-            entry = by[field].setdefault(row.pop(field), figures._empty_entry())
+            entry = by[row["month"]][field].setdefault(row[field], figures._empty_entry())
             for key in ("received", "concluded", "resolved"):
                 entry[key] += row[key]
-        for entry in by[field].values():
-            entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
-    return figures.dispute_section(
-        counts, median_days=_median(period, counts["concluded"]),
-        by_track=by["track"], by_category=by["category"],
-    )
+    sections, section_units = _summed(RollupSection, RollupSection.COUNTS, subtree, months)
+    records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
+    now = {key: records[key].count() for key in figures.SECTION_NOW}
+    result = {}
+    for month in months:
+        counts = sums[month]
+        for entries in by[month].values():
+            for entry in entries.values():
+                entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
+        median = _middle(RollupDuration, "microseconds", units, month, counts["concluded"])
+        data = figures.dispute_section(
+            counts, median_days=figures.median_of(median),
+            by_track=by[month]["track"], by_category=by[month]["category"],
+        )
+        middle_days = _middle(RollupRequestDays, "days", section_units, month, sections[month]["requests_resolved"])
+        data.update(figures.sections_from(sections[month], now=now, middle_days=middle_days))
+        result[month] = data
+    return result
 
 
-def _median(period: figures.Period, concluded: int) -> float | None:
-    """The middle one or two durations of the subtree's conclusions, read in
-    order through the (month, microseconds) index."""
-    if not concluded:
-        return None
-    ordered = _subtree(RollupDuration, period.unit, period.month).order_by("microseconds")
-    middle = list(ordered.values_list("microseconds", flat=True)[(concluded - 1) // 2 : concluded // 2 + 1])
-    return figures.median_of(middle)
+def dispute_figures(period: figures.Period) -> dict:
+    """The dispute figures of ``period`` (as ``figures.dispute_figures``)."""
+    data = figures_of_months(period.unit, [period.month])[period.month]
+    return {key: value for key, value in data.items() if key not in figures.SECTIONS}
+
+
+def section_figures(period: figures.Period) -> dict:
+    """The volunteer and enterprise sections (as ``figures.volunteer_section``
+    and ``figures.enterprise_section``)."""
+    data = figures_of_months(period.unit, [period.month])[period.month]
+    return {key: data[key] for key in figures.SECTIONS}
+
+
+def all_figures(period: figures.Period) -> dict:
+    """The whole report (as ``figures.all_figures``)."""
+    return figures_of_months(period.unit, [period.month])[period.month]
+
+
+def report_figures(period: figures.Period) -> dict:
+    """The report of ``period`` with its 环比 and 同比 (``figures.comparisons``),
+    the three months read from the rollups at once."""
+    months = [period.month] + [add_months(period.month, n) for _name, n in figures.COMPARISONS]
+    found = figures_of_months(period.unit, months)
+    data = found[period.month]
+    data["change"] = figures.comparisons(period, data, figures_of=lambda earlier: found[earlier.month])
+    return data
 
 
 def branch_figures(period: figures.Period) -> dict[str, dict]:
@@ -308,10 +414,3 @@ def branch_figures(period: figures.Period) -> dict[str, dict]:
     return result
 
 
-def all_figures(period: figures.Period) -> dict:
-    """The whole report (as ``figures.all_figures``): the dispute figures from
-    the rollups, the volunteer and enterprise sections from their records."""
-    data = dispute_figures(period)
-    data[figures.VOLUNTEERS] = figures.volunteer_section(period)
-    data[figures.ENTERPRISES] = figures.enterprise_section(period)
-    return data

@@ -62,31 +62,43 @@ def snapshots(*, user: AbstractBaseUser, unit: Unit, months: list[datetime.date]
 LIVE_FIGURES_SECONDS = 5 * 60
 
 
-def live_figures(*, unit: Unit, month: datetime.date) -> tuple[dict, datetime.datetime]:
-    """A month's figures computed now — or in the last few minutes — and when."""
-    key = f"reports:live:{unit.pk}:{month:%Y-%m}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = (rollups.all_figures(figures.Period(unit=unit, month=month)), timezone.now())
-        cache.set(key, cached, LIVE_FIGURES_SECONDS)
-    return cached
+def cached(key: str, compute):
+    """``compute()``, or what it returned in the last few minutes under ``key``."""
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)
+        cache.set(key, found, LIVE_FIGURES_SECONDS)
+    return found[0]
 
 
-def first_record_month(*, unit: Unit) -> datetime.date | None:
-    """``figures.first_record_month``, kept as long as the live figures: it
-    reads seven tables of the subtree, and moves only when older records are
-    entered."""
-    key = f"reports:first-month:{unit.pk}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = (figures.first_record_month(unit),)
-        cache.set(key, cached, LIVE_FIGURES_SECONDS)
-    return cached[0]
+def live_figures(*, unit: Unit, months: list[datetime.date]) -> dict[datetime.date, tuple[dict, datetime.datetime]]:
+    """Each month's figures computed now — or in the last few minutes — and
+    when, by month; the months not kept are read from the rollups at once."""
+    keys = {month: f"reports:live:{unit.pk}:{month:%Y-%m}" for month in months}
+    kept = cache.get_many(list(keys.values()))
+    found = {month: kept[key] for month, key in keys.items() if key in kept}
+    missing = [month for month in months if month not in found]
+    if missing:
+        now = timezone.now()
+        computed = {month: (data, now) for month, data in rollups.figures_of_months(unit, missing).items()}
+        cache.set_many({keys[month]: value for month, value in computed.items()}, LIVE_FIGURES_SECONDS)
+        found.update(computed)
+    return found
+
+
+def recorded_before(*, unit: Unit, day: datetime.date) -> bool:
+    """``figures.records_before``, kept as long as the live figures."""
+    return cached(f"reports:recorded-before:{unit.pk}:{day:%Y-%m-%d}",
+                  lambda: figures.records_before(unit, day))
 
 
 def branch_figures(*, unit: Unit, month: datetime.date) -> dict[str, dict]:
-    """The ranking figures of the units directly below ``unit``, from the rollups."""
-    return rollups.branch_figures(figures.Period(unit=unit, month=month))
+    """The ranking figures of the units directly below ``unit``, from the
+    rollups; kept as long as the live figures."""
+    return cached(
+        f"reports:branches:{unit.pk}:{month:%Y-%m}",
+        lambda: rollups.branch_figures(figures.Period(unit=unit, month=month)),
+    )
 
 
 # How each kind of record behind a count is limited to the user's scope (the

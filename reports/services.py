@@ -160,13 +160,12 @@ def report_generate(*, report_id: int, task_id: str | None = None) -> MonthlyRep
             state=MonthlyReport.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
         )
     period = figures.Period(unit=report.unit, month=report.month)
-    # The dispute figures add up the subtree's rollups (made current first).
-    data = rollups.all_figures(period)
-    _test_pause()
-    # 环比 and 同比 by the same rules from the rollups, which follow the
+    # The figures add up the subtree's rollups (made current first), and so
+    # do 环比 and 同比: by the same rules from the rollups, which follow the
     # records, never from an earlier snapshot that late entries may have made
     # stale (DESIGN.md §6).
-    data["change"] = figures.comparisons(period, data, figures_of=rollups.all_figures)
+    data = rollups.report_figures(period)
+    _test_pause()
     with transaction.atomic():
         done = MonthlyReport.objects.filter(pk=report_id)
         if task_id is not None:

@@ -12,14 +12,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from disputes.models import Category, Dispute, Track
 from reports import charts, exports, figures, queue, selectors
 from reports.filters import ReportFilter
-from reports.forms import ReportRequestForm
+from reports.forms import DashboardUnitForm, ReportRequestForm
 from reports.hotspots import FIGURES as HOTSPOT_FIGURES
 from reports.hotspots import hotspots
 from reports.models import MonthlyReport
@@ -263,16 +263,20 @@ def _choice_label(choices, value: str) -> str:
 
 
 def _dashboard_unit(request):
+    """The unit whose dashboard is shown, the units the user may choose from,
+    and the picker's form. A ``?unit=`` naming no unit of the user's (or
+    several) is a 404, as another unit's report is."""
     units = selectors.report_units(user=request.user)
-    chosen = request.GET.get("unit")
-    if chosen:
-        if not chosen.isdigit():
+    form = DashboardUnitForm(request.GET or None, units=units)
+    if request.GET.get("unit"):
+        if not form.is_valid():
             raise Http404
-        return get_object_or_404(units, pk=int(chosen)), units
+        return form.cleaned_data["unit"], units, form
     unit = selectors.default_unit(user=request.user)
     if unit is not None and not units.filter(pk=unit.pk).exists():
         unit = units.first()
-    return unit, units
+    form = DashboardUnitForm(initial={"unit": unit}, units=units)
+    return unit, units, form
 
 
 def _trend(request, unit, current: datetime.date, now: dict) -> list[dict]:
@@ -371,40 +375,45 @@ def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
 
 def _hotspots(request, unit) -> dict | None:
     """The beats under ``unit`` with the most of the chosen figure this month,
-    and the repeat-call addresses, for those who may read cases (as the map)."""
+    and the repeat-call addresses, for those who may read cases (as the map).
+    Kept as long as the live figures, for this user (the lists behind them
+    are the user's)."""
     if not request.user.has_perm("disputes.view_dispute"):
         return None
     figure = request.GET.get("hotspot")
     figure = figure if figure in HOTSPOT_FIGURES else "open"
-    return {
-        **hotspots(user=request.user, figure=figure, unit=unit),
-        "label": HOTSPOT_FIGURES[figure], "figures": HOTSPOT_FIGURES,
-    }
+    found = selectors.cached(
+        f"reports:hotspots:{request.user.pk}:{unit.pk}:{figure}",
+        lambda: hotspots(user=request.user, figure=figure, unit=unit),
+    )
+    return {**found, "label": HOTSPOT_FIGURES[figure], "figures": HOTSPOT_FIGURES}
 
 
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def dashboard(request):
-    unit, units = _dashboard_unit(request)
+    unit, units, unit_form = _dashboard_unit(request)
     if unit is None:
         raise Http404(_("You have no unit to report on."))
     current = current_month()
     # This month so far is computed live; earlier months come from snapshots.
-    now, computed_at = selectors.live_figures(unit=unit, month=current)
-    now = dict(now)
     # 环比 and 同比 from the records by the report's rules (kept a few minutes
     # like this month's figures), never from a snapshot late entries made stale.
+    compared = [add_months(current, months) for _name, months in figures.COMPARISONS]
+    live = selectors.live_figures(unit=unit, months=[current, *compared])
+    now, computed_at = live[current]
+    now = dict(now)
     now["change"] = figures.comparisons(
         figures.Period(unit=unit, month=current), now,
-        figures_of=lambda period: selectors.live_figures(unit=period.unit, month=period.month)[0],
-        first_of=lambda unit: selectors.first_record_month(unit=unit),
+        figures_of=lambda period: live[period.month][0],
+        recorded_before=lambda unit, day: selectors.recorded_before(unit=unit, day=day),
     )
     rows = _trend(request, unit, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"
     context = {
         "nav": "reports",
         "unit": unit,
-        "units": units,
+        "unit_form": unit_form,
         "current_label": format_month(current),
         "summary": exports.summary_rows(now),
         "breakdowns": _breakdowns(now),

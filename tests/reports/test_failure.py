@@ -14,10 +14,10 @@ def test_failed_generation_keeps_the_previous_snapshot(world, monkeypatch, djang
     assert report.state == "done" and report.figures["resolved"] == 1
     before = (report.figures, report.generated_at)
 
-    def broken(period):
+    def broken(*args, **kwargs):
         raise RuntimeError("statement timeout")
 
-    monkeypatch.setattr(rollups, "all_figures", broken)
+    monkeypatch.setattr(rollups, "figures_of_months", broken)
     with django_capture_on_commit_callbacks(execute=True):
         report_regenerate(actor=world.supervisor, report=report)
     report.refresh_from_db()
@@ -29,7 +29,7 @@ def test_failed_generation_keeps_the_previous_snapshot(world, monkeypatch, djang
 def test_report_page_shows_the_failure_reason(client, world, monkeypatch, django_capture_on_commit_callbacks):
     from tests.conftest import login
 
-    monkeypatch.setattr(rollups, "all_figures", lambda period: 1 / 0)
+    monkeypatch.setattr(rollups, "figures_of_months", lambda *args: 1 / 0)
     login(client, world.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/reports/", {"unit": world.tinghu.pk, "month": "2026-03"})

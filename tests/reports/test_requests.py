@@ -200,10 +200,10 @@ def test_reaper_fails_a_report_started_too_often_with_a_reason_the_supervisor_re
 def test_report_past_its_soft_time_limit_fails_with_the_reason(
     api, made, march_data, monkeypatch, django_capture_on_commit_callbacks  # noqa: F811
 ):
-    def too_slow(period):
+    def too_slow(*args, **kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(rollups, "all_figures", too_slow)
+    monkeypatch.setattr(rollups, "figures_of_months", too_slow)
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post(f"/api/reports/{made.pk}/regenerate/").status_code == 202
     made.refresh_from_db()
