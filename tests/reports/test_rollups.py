@@ -263,3 +263,26 @@ def test_dashboard_queries_do_not_grow_with_the_cases(world, client):
         services.dispute_assess(dispute=dispute, actor=world.lead2, risk_level="low", track=Track.IMMEDIATE)
     assert dispute.status == Status.ASSESSED
     assert dashboard_queries() == one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_writes_queues_one_refresh(world, settings, monkeypatch):
+    """With a real broker, the commits of a window schedule one refresh
+    (REFRESH_DELAY seconds on), not one each: the refreshes had kept the
+    worker's core busy under load. Their marks wait for it, in the database."""
+    from django.core.cache import cache
+
+    from reports import signals
+    from reports.tasks import refresh_rollups
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(signals.REFRESH_PENDING)
+    queued = []
+    monkeypatch.setattr(refresh_rollups, "apply_async", lambda **kw: queued.append(kw))
+    for index in range(5):
+        register(world, title=f"纠纷{index}")
+    assert queued == [{"countdown": signals.REFRESH_DELAY}]
+    assert RollupMark.objects.exists()
+    cache.delete(signals.REFRESH_PENDING)  # the window is over
+    register(world, title="纠纷5")
+    assert len(queued) == 2
