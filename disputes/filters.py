@@ -64,7 +64,7 @@ def _mediators(request):
     return mediator_list(user=request.user).prefetch_related(None).order_by("name")
 
 
-class MediatorFilter(django_filters.ModelChoiceFilter):
+class MediatorChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = RowsFirstChoiceField
 
 
@@ -155,7 +155,7 @@ class DisputeFilter(django_filters.FilterSet):
         help_text=_("This unit and the units below it"),
     )
     assigned_officer = OfficerFilter(label=_("Officer"), queryset=_officers)
-    mediator = MediatorFilter(label=_("Mediator"), queryset=_mediators, field_name="mediators")
+    mediator = MediatorChoiceFilter(label=_("Mediator"), queryset=_mediators, field_name="mediators")
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     follow_up_due = YesNoFilter(label=_("Follow-up due"), method="filter_follow_up_due")
     received_after = django_filters.DateFilter(
@@ -196,8 +196,9 @@ class DisputeFilter(django_filters.FilterSet):
     # Validation still accepts any unit, officer or mediator in scope.
     OFFICER_CHOICES_MAX = 200
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
+    def offer_choices(self) -> None:
+        """For the page's filter bar (the API renders no choices): the officer
+        and mediator lists, narrowed to the chosen unit, or hidden when long."""
         chosen = self._chosen_unit()
         self._narrow_choices(
             "assigned_officer", chosen and Q(officer__unit__in=subtree_ids(chosen)))

@@ -82,6 +82,7 @@ def dispute_list(request):
     filterset = DisputeFilter(
         request.GET or None, queryset=selectors.dispute_list(user=request.user), request=request
     )
+    filterset.offer_choices()
     style_form(filterset.form)
     filterset.form.fields["status"].widget.attrs["size"] = 3
     for name in ("received_after", "received_before"):

@@ -55,7 +55,7 @@ def _changed(sender, instance, **kwargs) -> None:
 # busy and halved the web's throughput at 50 users (bench/load/run: 39 -> 20
 # requests a second). Readers still refresh what they read first, and the
 # beat refreshes every minute, so no figure waits longer.
-REFRESH_DELAY = 10  # seconds
+REFRESH_DELAY = 30  # seconds
 REFRESH_PENDING = "reports:rollups-refresh-pending"
 
 
