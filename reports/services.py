@@ -114,7 +114,12 @@ def report_mark_queued(
     report.requested_at = now
     report.requested_by = requested_by
     report.task_id = new_task_id()
-    report.save(update_fields=["state", "error", "requested_at", "requested_by", "task_id"])
+    # A new request starts its own count of starts (MAX_ATTEMPTS): only the
+    # reaper's re-queue of the same request keeps counting. Kept across
+    # requests, the fifth regeneration of a month failed as "worker lost"
+    # at once (seen under load, where each request after a change regenerates).
+    report.attempts = 0
+    report.save(update_fields=["state", "error", "requested_at", "requested_by", "task_id", "attempts"])
     return report, True
 
 
