@@ -193,3 +193,13 @@ def test_dispute_page_links_to_its_history_for_leads_only(client, world, dispute
     assert url in client.get(dispute.get_absolute_url()).content.decode()
     login(client, world.officer)
     assert url not in client.get(dispute.get_absolute_url()).content.decode()
+
+
+def test_the_history_page_title_masks_a_number_typed_into_the_record(client, world):
+    """A case titled with a caller's mobile number: the History page names it
+    masked, in its heading and the window's title, as every page does."""
+    typed = register(world, title="13851234567来电称邻居噪音")
+    login(client, world.lead)
+    page = client.get(history_url("dispute", typed.pk)).content.decode()
+    assert "13851234567" not in page
+    assert page.count("138****4567") >= 2
