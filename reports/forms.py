@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import selectors
 from reports.months import add_months, current_month, format_month, parse_month
-from units.forms import UnitPickerField, UnitPickerWidget
+from units.forms import UnitPickerField, UnitPickerWidget, offer_units
+from units.models import Unit
 
 
 class MonthField(forms.CharField):
@@ -43,11 +44,11 @@ class ReportRequestForm(forms.Form):
     """Ask for a unit's report of a month. The unit can only be one of the
     user's units; the month must have begun (the service checks it again)."""
 
-    # A picker, not a select: a bureau's scope may hold thousands of units.
-    unit = UnitPickerField(
-        label=_("Unit"),
-        queryset=None,
-        widget=UnitPickerWidget(attrs={"class": "form-control form-control-sm"}, kinds="nobeats"),
+    # A select up to 300 units, the unit picker beyond (units.forms.offer_units):
+    # a bureau's scope may hold thousands.
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     month = MonthField(
         label=_("Month"),
@@ -62,7 +63,7 @@ class ReportRequestForm(forms.Form):
              "unit": selectors.default_unit(user=user)},
         )
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.report_units(user=user)
+        offer_units(self, "unit", selectors.report_units(user=user), kinds="nobeats")
 
     def clean_month(self):
         month = self.cleaned_data["month"]
