@@ -26,7 +26,7 @@ from disputes.models import (
 )
 from disputes.selectors import mediator_list
 from units.filters import UnitPickerFilter, YesNoFilter, scoped_units
-from units.forms import OfficerChoiceField, RowsFirstChoiceField
+from units.forms import OfficerChoiceField, RowsFirstChoiceField, offer_rows
 from units.pagination import ScopeFirst
 from units.selectors import officers_in_scope, subtree_ids
 
@@ -219,12 +219,8 @@ class DisputeFilter(django_filters.FilterSet):
             field.queryset = field.queryset.filter(within)
         if self.form[name].value() not in (None, ""):
             return
-        # One read gives both the size and the choices (units.forms.RowsFirstIterator).
-        rows = list(field.queryset[: self.OFFICER_CHOICES_MAX + 1])
-        if len(rows) > self.OFFICER_CHOICES_MAX:
+        if not offer_rows(field, field.queryset, self.OFFICER_CHOICES_MAX):
             field.widget = forms.HiddenInput()
-        else:
-            field.rows = rows
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

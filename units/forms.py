@@ -110,6 +110,21 @@ class LocationForm(forms.Form):
 UNIT_SELECT_MAX = 300
 
 
+def offer_rows(field: forms.ModelChoiceField, queryset, limit: int) -> bool:
+    """Give a choice field ``queryset``; when it holds at most ``limit`` rows,
+    read them once, here, as its choices (RowsFirstIterator) and answer True.
+    One read tells the size and gives the options; past the limit the caller
+    offers something other than a list."""
+    rows = list(queryset[: limit + 1])
+    field.iterator = RowsFirstIterator
+    field.queryset = queryset
+    if len(rows) > limit:
+        return False
+    field.rows = rows
+    field.widget.choices = field.choices
+    return True
+
+
 def offer_units(form: forms.Form, name: str, queryset, *, kinds: str = "") -> None:
     """Give the form's unit field ``name`` the units of ``queryset``: a select
     when there are at most UNIT_SELECT_MAX of them (read once, here), else the
@@ -118,11 +133,7 @@ def offer_units(form: forms.Form, name: str, queryset, *, kinds: str = "") -> No
     the volunteer form). ``kinds`` narrows the picker's search ("nobeats",
     "beat"). Either way the field accepts only a unit of ``queryset``."""
     field = form.fields[name]
-    rows = list(queryset[: UNIT_SELECT_MAX + 1])
-    if len(rows) <= UNIT_SELECT_MAX:
-        field.iterator = RowsFirstIterator
-        field.rows = rows
-        field.queryset = queryset
+    if offer_rows(field, queryset, UNIT_SELECT_MAX):
         return
     picker = UnitPickerField(
         queryset, label=field.label, required=field.required, help_text=field.help_text,
@@ -138,11 +149,7 @@ def offer_officers(form: forms.Form, name: str, queryset) -> None:
     matched exactly among ``queryset``: a province's 7,109 officers were
     279 KB of the enterprise form."""
     field = form.fields[name]
-    rows = list(queryset[: UNIT_SELECT_MAX + 1])
-    field.queryset = queryset
-    if len(rows) <= UNIT_SELECT_MAX:
-        field.rows = rows
-        field.widget.choices = field.choices
+    if offer_rows(field, queryset, UNIT_SELECT_MAX):
         return
     field.to_field_name = "username"
     field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})

@@ -16,7 +16,7 @@ from disputes.forms import (  # noqa: F401  (re-exported for the views)
     style_form,
 )
 from disputes.models import Category
-from units.forms import LocationForm, RowsFirstIterator, offer_units
+from units.forms import LocationForm, offer_rows, offer_units
 from units.models import Officer, Unit
 from units.selectors import unit_list, user_unit
 from units.validators import (
@@ -99,8 +99,6 @@ class VolunteerChoiceField(forms.ModelChoiceField):
     """A volunteer by name from a select, or, in a long list, by their full
     phone number typed in (one volunteer per number)."""
 
-    iterator = RowsFirstIterator
-
     def to_python(self, value):
         if self.to_field_name == "phone":
             value = normalise_phone(str(value or ""))
@@ -115,15 +113,12 @@ class MembershipForm(StyledForm):
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["volunteer"]
-        field.queryset = (
+        candidates = (
             selectors.volunteer_list(user=user).filter(active=True).exclude(memberships__alliance=alliance)
         )
         # Up to MEMBERS_LISTED_MAX a select; past it (a district's 717
         # volunteers were 59 KB of the alliance's page) the phone number.
-        rows = list(field.queryset[: MEMBERS_LISTED_MAX + 1])
-        if len(rows) <= MEMBERS_LISTED_MAX:
-            field.rows = rows
-            field.widget.choices = field.choices
+        if offer_rows(field, candidates, MEMBERS_LISTED_MAX):
             return
         field.to_field_name = "phone"
         field.widget = forms.TextInput(attrs={
