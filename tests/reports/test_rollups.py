@@ -217,10 +217,11 @@ def test_rollups_kept_by_changes_equal_a_rebuild_and_the_records(world, monkeypa
 
 def test_a_change_shows_at_once_on_the_next_read(world):
     """Readers refresh the marks of what they read: no waiting for the task."""
-    month = rollups.month_of(timezone.now())
+    now = timezone.now()  # received now: in this month even in its first hour
+    month = rollups.month_of(now)
     period = Period(world.tinghu, month)
     assert rollups.dispute_figures(period)["received"] == 0
-    dispute = register(world)
+    dispute = register(world, received_at=now)
     assert rollups.dispute_figures(period)["received"] == 1
     services.dispute_transfer(dispute=dispute, actor=world.lead, to_unit=world.louwang, note="属外辖区")
     assert rollups.dispute_figures(Period(world.yandu, month))["received"] == 0  # received at 东城
