@@ -36,7 +36,7 @@ import itertools
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -54,6 +54,7 @@ from reports.models import (
     RollupSection,
 )
 from reports.months import add_months, current_month
+from units.bundle import read_aggregates
 from units.models import Unit
 from units.selectors import subtree_ids
 
@@ -227,7 +228,12 @@ def refresh(*, under: Unit | None = None, months: Iterable[datetime.date] | None
         marks = marks.filter(unit__path__startswith=under.path)
     if months is not None:
         marks = marks.filter(month__in=list(months))
-    found = list(marks.values_list("pk", "unit_id", "month"))
+    return _recompute(list(marks.values_list("pk", "unit_id", "month")))
+
+
+def _recompute(found: list[tuple[int, int, datetime.date]]) -> int:
+    """Recompute the pairs of the marks ``found`` (pk, unit id, month) and
+    drop those marks; how many pairs."""
     if not found:
         return 0
     by_month: dict[datetime.date, set[int]] = {}
@@ -287,10 +293,22 @@ def _subtree(model, unit: Unit, month: datetime.date):
 
 def prepare(unit: Unit, months: Iterable[datetime.date]) -> None:
     """Make the rows of ``unit``'s subtree for ``months`` current: build the
-    months never built, recompute the pairs still marked."""
-    months = list(months)
-    ensure_built(months)
-    refresh(under=unit, months=months)
+    months never built, recompute the pairs still marked. Which months are
+    built and the subtree's marks are read in one query (on every cold read
+    of the dashboard and the report, most often to find nothing to do)."""
+    months = sorted(set(months))
+    no_id = Value(None, output_field=IntegerField())
+    built = RollupMonth.objects.filter(month__in=months, built_at__isnull=False).values_list(
+        "month", no_id, no_id)
+    marks = RollupMark.objects.filter(month__in=months, unit__path__startswith=unit.path).values_list(
+        "month", "pk", "unit_id")
+    rows = list(built.order_by().union(marks.order_by(), all=True))
+    built_months = {month for month, pk, _unit in rows if pk is None}
+    for month in months:
+        if month not in built_months:
+            build_month(month)  # drops the month's marks read before it
+    _recompute([(pk, unit_id, month) for month, pk, unit_id in rows
+                if pk is not None and month in built_months])
 
 
 def _months_of(model, units, months: list[datetime.date]):
@@ -324,13 +342,17 @@ def _middle(model, field: str, units: list[int], month: datetime.date, n: int) -
     return list(ordered[(n - 1) // 2 : n // 2 + 1])
 
 
-def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datetime.date, dict]:
+def figures_of_months(
+    unit: Unit, months: Iterable[datetime.date], *, prepared: bool = False,
+) -> dict[datetime.date, dict]:
     """The whole report (as ``figures.all_figures``) of ``unit`` for each of
-    ``months``, from the rollups of its subtree, made current once: each sum
-    is one query grouped by month, each median one per month, and the counts
-    of now (active volunteers and enterprises) are read once."""
+    ``months``, from the rollups of its subtree, made current once (unless
+    the caller has: ``prepared``): each sum is one query grouped by month,
+    each median one per month, and the counts of now (active volunteers and
+    enterprises) one query."""
     months = sorted(set(months))
-    prepare(unit, months)
+    if not prepared:
+        prepare(unit, months)
     subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
     sums, units = _summed(Rollup, Rollup.COUNTS, subtree, months)
     by = {
@@ -349,7 +371,8 @@ def figures_of_months(unit: Unit, months: Iterable[datetime.date]) -> dict[datet
                 entry[key] += row[key]
     sections, section_units = _summed(RollupSection, RollupSection.COUNTS, subtree, months)
     records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
-    now = {key: records[key].count() for key in figures.SECTION_NOW}
+    counted = read_aggregates({key: (records[key], {"n": Count("pk")}) for key in figures.SECTION_NOW})
+    now = {key: counted[key]["n"] for key in figures.SECTION_NOW}
     result = {}
     for month in months:
         counts = sums[month]
@@ -395,10 +418,12 @@ def report_figures(period: figures.Period) -> dict:
     return data
 
 
-def branch_figures(period: figures.Period) -> dict[str, dict]:
+def branch_figures(period: figures.Period, *, prepared: bool = False) -> dict[str, dict]:
     """The ranking figures of each unit directly below ``period.unit`` (as
-    ``figures.branch_figures``), keyed by the child's path: one grouped query."""
-    prepare(period.unit, [period.month])
+    ``figures.branch_figures``), keyed by the child's path: one grouped query
+    (after making the rows current, unless the caller has: ``prepared``)."""
+    if not prepared:
+        prepare(period.unit, [period.month])
     depth = len(period.unit.path) + 7
     keys = ("received", "concluded", "resolved", "overdue", "backlog")
     rows = (

@@ -71,17 +71,32 @@ def cached(key: str, compute):
     return found[0]
 
 
-def live_figures(*, unit: Unit, months: list[datetime.date]) -> dict[datetime.date, tuple[dict, datetime.datetime]]:
+def live_figures(
+    *, unit: Unit, months: list[datetime.date], branches_of: datetime.date | None = None,
+) -> dict:
     """Each month's figures computed now — or in the last few minutes — and
-    when, by month; the months not kept are read from the rollups at once."""
+    when, by month; with ``branches_of``, also that month's ranking figures
+    of the units directly below (``rollups.branch_figures``) under the key
+    "branches". What is not kept is read from the rollups, made current
+    once for all of it."""
     keys = {month: f"reports:live:{unit.pk}:{month:%Y-%m}" for month in months}
+    if branches_of is not None:
+        keys["branches"] = f"reports:branches:{unit.pk}:{branches_of:%Y-%m}"
     kept = cache.get_many(list(keys.values()))
-    found = {month: kept[key] for month, key in keys.items() if key in kept}
+    found = {name: kept[key] for name, key in keys.items() if key in kept}
     missing = [month for month in months if month not in found]
-    if missing:
+    ranking = branches_of is not None and "branches" not in found
+    if missing or ranking:
+        rollups.prepare(unit, missing + ([branches_of] if ranking else []))
         now = timezone.now()
-        computed = {month: (data, now) for month, data in rollups.figures_of_months(unit, missing).items()}
-        cache.set_many({keys[month]: value for month, value in computed.items()}, LIVE_FIGURES_SECONDS)
+        computed = {}
+        if missing:
+            computed = {month: (data, now) for month, data in
+                        rollups.figures_of_months(unit, missing, prepared=True).items()}
+        if ranking:
+            computed["branches"] = rollups.branch_figures(
+                figures.Period(unit=unit, month=branches_of), prepared=True)
+        cache.set_many({keys[name]: value for name, value in computed.items()}, LIVE_FIGURES_SECONDS)
         found.update(computed)
     return found
 
@@ -90,15 +105,6 @@ def recorded_before(*, unit: Unit, day: datetime.date) -> bool:
     """``figures.records_before``, kept as long as the live figures."""
     return cached(f"reports:recorded-before:{unit.pk}:{day:%Y-%m-%d}",
                   lambda: figures.records_before(unit, day))
-
-
-def branch_figures(*, unit: Unit, month: datetime.date) -> dict[str, dict]:
-    """The ranking figures of the units directly below ``unit``, from the
-    rollups; kept as long as the live figures."""
-    return cached(
-        f"reports:branches:{unit.pk}:{month:%Y-%m}",
-        lambda: rollups.branch_figures(figures.Period(unit=unit, month=month)),
-    )
 
 
 # How each kind of record behind a count is limited to the user's scope (the

@@ -31,7 +31,7 @@ VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
 REFRESH_SECONDS = 5
 # Children ranked on the dashboard: their figures come grouped from one set of
-# query over the rollups (selectors.branch_figures); the cap only keeps the table readable.
+# query over the rollups (rollups.branch_figures); the cap only keeps the table readable.
 MAX_RANKED_CHILDREN = 200
 
 
@@ -353,10 +353,9 @@ def _charts(rows: list[dict]) -> dict:
     }
 
 
-def _ranking(units, unit, current: datetime.date, order: str) -> list[dict]:
+def _ranking(units, unit, by_branch: dict[str, dict], order: str) -> list[dict]:
     """Child units by resolution rate (no data last), or by overdue count."""
     children = list(units.filter(parent=unit)[:MAX_RANKED_CHILDREN])
-    by_branch = selectors.branch_figures(unit=unit, month=current)
     empty = {"received": 0, "concluded": 0, "resolved": 0, "overdue": 0, "backlog": 0,
              "resolution_rate": None}
     rows = []
@@ -400,7 +399,7 @@ def dashboard(request):
     # 环比 and 同比 from the records by the report's rules (kept a few minutes
     # like this month's figures), never from a snapshot late entries made stale.
     compared = [add_months(current, months) for _name, months in figures.COMPARISONS]
-    live = selectors.live_figures(unit=unit, months=[current, *compared])
+    live = selectors.live_figures(unit=unit, months=[current, *compared], branches_of=current)
     now, computed_at = live[current]
     now = dict(now)
     now["change"] = figures.comparisons(
@@ -422,7 +421,7 @@ def dashboard(request):
         "trend_labels": [exports.LABELS[key] for key in TREND_KEYS],
         "trend_section_labels": [exports.SECTION_LABELS[pair] for pair in TREND_SECTION_KEYS],
         "charts": _charts(rows),
-        "ranking": _ranking(units, unit, current, order),
+        "ranking": _ranking(units, unit, live["branches"], order),
         "rank_order": order,
         "computed_at": computed_at,
         "hotspots": _hotspots(request, unit),
