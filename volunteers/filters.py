@@ -17,7 +17,7 @@ from volunteers.models import Alliance, Outreach, Patrol, Tip, Volunteer
 def _alliances(request):
     if request is None:
         return Alliance.objects.none()
-    return selectors.alliance_list(user=request.user)
+    return selectors.alliance_choices(user=request.user)
 
 
 def _units(request):

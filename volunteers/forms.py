@@ -140,7 +140,7 @@ class PatrolForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alliance"].queryset = selectors.alliance_list(user=user).filter(active=True)
+        self.fields["alliance"].queryset = selectors.alliance_choices(user=user).filter(active=True)
         units = unit_list(user=user)
         offer_units(self, "unit", units.exclude(kind=Unit.Kind.BEAT), kinds="nobeats")
         offer_units(self, "beat", units.filter(kind=Unit.Kind.BEAT), kinds="beat")
@@ -224,7 +224,7 @@ class TipForm(StyledForm, LocationForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alliance"].queryset = selectors.alliance_list(user=user)
+        self.fields["alliance"].queryset = selectors.alliance_choices(user=user)
         offer_members(self, "volunteer", user=user)
         offer_units(self, "unit", unit_list(user=user).filter(
             kind__in=[Unit.Kind.STATION, Unit.Kind.BEAT]
@@ -260,7 +260,7 @@ class OutreachForm(StyledForm, LocationForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alliance"].queryset = selectors.alliance_list(user=user).filter(active=True)
+        self.fields["alliance"].queryset = selectors.alliance_choices(user=user).filter(active=True)
         offer_members(self, "volunteers", user=user)
 
 

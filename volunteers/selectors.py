@@ -55,6 +55,13 @@ def alliance_list(*, user: AbstractBaseUser) -> QuerySet[Alliance]:
     )
 
 
+def alliance_choices(*, user: AbstractBaseUser) -> QuerySet[Alliance]:
+    """Alliances of the user's subtree by name, for a choice of one: without
+    the member counts and coordinators the list reads for each (a city's
+    patrol week counted every membership of its alliances to name them)."""
+    return _scoped(Alliance, user, "volunteers.view_alliance", "unit").order_by("name", "id")
+
+
 def alliance_get(*, user: AbstractBaseUser, pk: int) -> Alliance:
     return get_object_or_404(alliance_list(user=user), pk=pk)
 
