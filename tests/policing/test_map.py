@@ -245,9 +245,8 @@ def test_hotspots_rank_beats_and_find_repeat_call_addresses(world):
     assert [(b["id"], b["value"]) for b in data["beats"]] == [(world.dc_beat.pk, 1)]
     assert data["addresses"] == [{"address": "东城小区7栋", "calls": 3, "cases": 0}]
     assert api(world.officer).get("/api/map/hotspots/", {"figure": "x"}).status_code == 400
-    assert api(world.officer2).get("/api/map/hotspots/").json() == {
-        "figure": "open", "beats": [], "addresses": []
-    }
+    nothing = api(world.officer2).get("/api/map/hotspots/").json()
+    assert (nothing["beats"], nothing["addresses"]) == ([], [])
 
 
 def test_unit_page_shows_its_outline_with_the_units_below(client, world):
