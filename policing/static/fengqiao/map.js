@@ -76,7 +76,7 @@
         layer.bindPopup(units ?
           "<strong>" + escape(p.name) + "</strong> · " + escape(p.kind) + "<br>" + figureLine +
           '<button type="button" class="btn btn-link btn-sm p-0 align-baseline" data-drill="' + feature.id + '">' +
-          escape(el.dataset.drill) + "</button> · " +
+          escape(el.dataset.drillLabel) + "</button> · " +
           '<a href="' + escape(p.url) + '">' + escape(el.dataset.unitPage) + "</a>" :
           "<strong>" + escape(p.name) + "</strong> · " + escape(p.station) + "<br>" + figureLine +
           '<a href="' + escape(p.disputes_url) + '">' + escape(el.dataset.openList) + "</a> · " +
@@ -162,7 +162,7 @@
     var zoomedIn = map.getZoom() >= POINTS_ZOOM;
     if (!zoomedIn && !narrowed()) {
       pointsLayer.clearLayers();
-      total.textContent = el.dataset.zoomHint;
+      total.textContent = beats && beats.level === "units" ? el.dataset.unitsHint : el.dataset.zoomHint;
       el.dataset.loaded = "true";
       return;
     }
