@@ -60,7 +60,7 @@ STAND_IN = 987654321
 CELL_DIGITS = 2
 
 
-def map_root(*, user, unit: Unit | None) -> Unit | None:
+def _map_root(*, user, unit: Unit | None) -> Unit | None:
     """The unit whose beats the map shows: the one asked for (already in the
     user's scope), else the user's own; None is the whole tree, a
     superuser's."""
@@ -76,7 +76,7 @@ def beat_collection(*, user, unit: Unit | None = None) -> dict:
     figures of its beats summed and a link to its own beats (``level``).
     ``trail`` names the units from the top of the user's scope down to the
     one shown, for going back up."""
-    root = map_root(user=user, unit=unit)
+    root = _map_root(user=user, unit=unit)
     beats = unit_list(user=user).filter(kind=Unit.Kind.BEAT, boundary__isnull=False)
     if root is not None:
         beats = beats.filter(path__startswith=root.path)
