@@ -11,7 +11,13 @@ from django.utils import timezone
 from disputes.models import Dispute
 from seeds.geography import rectangle
 from tests.conftest import PASSWORD, build_world, register
-from tests.e2e.test_accessibility import AXE, AXE_TAGS, RUN_AXE
+from tests.e2e.test_accessibility import (
+    AXE,
+    AXE_TAGS,
+    RUN_AXE,
+    confirm_second_factor,
+    enrol_second_factor,
+)
 from units.services import unit_set_boundary
 
 BOXES = {"tinghu": (120.10, 33.30, 120.30, 33.45), "dongcheng": (120.12, 33.32, 120.20, 33.40),
@@ -166,4 +172,50 @@ def test_the_check_in_button_sends_the_phones_position(world, chromium, live_ser
     # checked-in volunteer): axe-core checks it here.
     assert page.evaluate(RUN_AXE, AXE_TAGS) == []
     page.screenshot(path=str(shots / "attendance-correct-390.png"), full_page=True)
+    browser.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_wide_map_shows_units_and_drills_down_to_beats_and_back(
+    world, chromium, live_server, shots, width, monkeypatch
+):
+    """Above BEAT_LIMIT outlined beats the supervisor's map shows 亭湖's two
+    stations; "look inside" one shows its beat, and the trail goes back."""
+    from policing import maps
+
+    for unit, box in ((world.wuxing, (120.21, 33.32, 120.29, 33.40)),
+                      (world.wx_beat, (120.22, 33.33, 120.25, 33.36))):
+        unit.refresh_from_db()
+        unit_set_boundary(actor=None, unit=unit, geometry=rectangle(box))
+    monkeypatch.setattr(maps, "BEAT_LIMIT", 1)
+    browser = chromium.new_context(viewport={"width": width, "height": 844}, locale="zh-CN")
+    browser.set_default_timeout(15_000)
+    page = browser.new_page()
+    enrol_second_factor("supervisor")
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "supervisor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    confirm_second_factor(page, "supervisor")
+    page.goto(live_server.url + "/map/")
+    page.wait_for_selector("#beat-map[data-level=units]")
+    units = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
+    assert units.count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(shots / f"map-units-{width}.png"), full_page=True)
+
+    units.first.click()
+    page.click(".leaflet-popup [data-drill]")
+    page.wait_for_selector("#beat-map[data-level=beats]")
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 1
+    assert f"unit={world.dongcheng.pk}" in page.url
+    assert page.locator("#map-trail").is_visible()
+    assert page.locator("#map-trail [aria-current=page]").inner_text() == "东城派出所"
+    page.screenshot(path=str(shots / f"map-drilled-{width}.png"), full_page=True)
+
+    page.click("#map-trail a")
+    page.wait_for_selector("#beat-map[data-level=units]")
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 2
+    assert page.locator("#map-trail").is_hidden()
     browser.close()

@@ -12,10 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.test import Client
 from rest_framework.test import APIClient
 
 from disputes import services
 from disputes.models import Dispute, Track
+from incidents import services as incident_services
+from policing import maps
+from reports.months import current_month, month_bounds
 from seeds.geography import rectangle
 from tests.conftest import login, register
 from units.models import Unit
@@ -117,8 +121,15 @@ def test_api_registers_a_located_call(world):
 # ------------------------------------------------------------------ the map
 
 
+def _this_month() -> datetime.datetime:
+    """An hour ago, or the month's first instant in its first hour: "this
+    month" whatever the time the test runs."""
+    return max(timezone.now() - datetime.timedelta(hours=1), month_bounds(current_month())[0])
+
+
 def _located_case(world, *, overdue=False):
-    dispute = register(world, beat=world.dc_beat, latitude=Decimal("33.34"), longitude=Decimal("120.14"))
+    dispute = register(world, beat=world.dc_beat, latitude=Decimal("33.34"), longitude=Decimal("120.14"),
+                       received_at=_this_month())
     if overdue:
         services.dispute_assess(dispute=dispute, actor=world.officer, risk_level="low", track=Track.JOINT)
         Dispute.objects.filter(pk=dispute.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
@@ -234,9 +245,8 @@ def test_hotspots_rank_beats_and_find_repeat_call_addresses(world):
     assert [(b["id"], b["value"]) for b in data["beats"]] == [(world.dc_beat.pk, 1)]
     assert data["addresses"] == [{"address": "东城小区7栋", "calls": 3, "cases": 0}]
     assert api(world.officer).get("/api/map/hotspots/", {"figure": "x"}).status_code == 400
-    assert api(world.officer2).get("/api/map/hotspots/").json() == {
-        "figure": "open", "beats": [], "addresses": []
-    }
+    nothing = api(world.officer2).get("/api/map/hotspots/").json()
+    assert (nothing["beats"], nothing["addresses"]) == ([], [])
 
 
 def test_unit_page_shows_its_outline_with_the_units_below(client, world):
@@ -259,3 +269,159 @@ def test_admin_refuses_an_outline_outside_the_parent(client, world):
     assert response.status_code == 200 and response.context["adminform"].form.errors["boundary"]
     unit.refresh_from_db()
     assert unit.boundary == rectangle(DC_BEAT)
+
+
+# ------------------------------------------------------------------ a wide scope: the units below
+
+# Beside 东城一警区 (120.13–120.16): a second beat of 东城派出所; 五星 further east.
+DC_BEAT2 = (120.165, 33.33, 120.19, 33.36)
+WUXING = (120.21, 33.32, 120.29, 33.40)
+WX_BEAT = (120.22, 33.33, 120.25, 33.36)
+
+
+@pytest.fixture
+def two_stations(world):
+    """东城 with two outlined beats and 五星 with one, under 亭湖 (outlined)."""
+    outline(world)
+    world.dc_beat2 = Unit.objects.create(name="东城二警区", code="TH-DC-02", kind=Unit.Kind.BEAT,
+                                         parent=world.dongcheng)
+    for unit, box in ((world.dc_beat2, DC_BEAT2), (world.wuxing, WUXING), (world.wx_beat, WX_BEAT)):
+        unit.refresh_from_db()
+        unit_set_boundary(actor=None, unit=unit, geometry=rectangle(box))
+    return world
+
+
+def _case_with_calls(world, beat, *, calls=0, by=None):
+    """An open case of ``beat`` this month with ``calls`` calls linked (every
+    call after the first a repeat call)."""
+    by = by or world.officer
+    case = register(world, by=by, unit=beat.parent, beat=beat, received_at=_this_month())
+    for n in range(calls):
+        call = incident_services.incident_create(
+            actor=by, number=f"110-{beat.code}-{n}", received_at=_this_month(), caller_name="王五",
+            caller_phone="13812345678", address="东城小区", unit=beat.parent, category="noise",
+            summary="噪音",
+        )
+        incident_services.incident_link_dispute(actor=by, incident=call, dispute=case)
+    return case
+
+
+def _figures_of(data, unit) -> dict:
+    feature = next(f for f in data["features"] if f["id"] == unit.pk)
+    return {key: feature["properties"][key] for key in ("open", "overdue", "received", "repeat_rate", "tips")}
+
+
+@pytest.fixture
+def summed(two_stations, monkeypatch):
+    """Cases, calls and a tip in three beats, worked out by hand below."""
+    from volunteers import services as vs
+
+    world = two_stations
+    # 东城一警区: 2 open cases (1 overdue) and 1 closed, all this month; 1 call, not a repeat.
+    _case_with_calls(world, world.dc_beat, calls=1)
+    _located_case(world, overdue=True)
+    closed = _located_case(world)
+    Dispute.objects.filter(pk=closed.pk).update(status="closed")
+    # 东城二警区: 1 open case with 2 calls (the second a repeat call); 1 tip.
+    _case_with_calls(world, world.dc_beat2, calls=2)
+    alliance = vs.alliance_save(actor=world.coordinator, name="东亭有义平安联盟",
+                                unit=world.dongcheng, focus="patrol")
+    vs.tip_submit(actor=world.coordinator, alliance=alliance, unit=world.dc_beat2,
+                  kind="safety_hazard", description="井盖缺失", place="东城小区北门")
+    # 五星一警区: 1 open case.
+    _case_with_calls(world, world.wx_beat, by=world.officer2)
+    # Three outlined beats under 亭湖: above two, the map shows its stations.
+    monkeypatch.setattr(maps, "BEAT_LIMIT", 2)
+    return world
+
+
+def test_a_wide_users_map_shows_the_units_below_with_their_beats_figures_summed(summed):
+    data = api(summed.supervisor).get("/api/map/beats/").json()
+    assert data["level"] == "units"
+    assert [f["id"] for f in data["features"]] == [summed.dongcheng.pk, summed.wuxing.pk]
+    # 东城 = 东城一 + 东城二: open 2 + 1, overdue 1 + 0, received 3 + 1, tips 0 + 1; the
+    # repeat-call rate from the summed calls, 1 repeat of 3 (not the beats' 0 and 0.5 averaged).
+    assert _figures_of(data, summed.dongcheng) == {
+        "open": 3, "overdue": 1, "received": 4, "repeat_rate": 0.3333, "tips": 1,
+    }
+    assert _figures_of(data, summed.wuxing) == {
+        "open": 1, "overdue": 0, "received": 1, "repeat_rate": None, "tips": 0,
+    }
+    dongcheng = data["features"][0]
+    assert dongcheng["geometry"] == rectangle(DONGCHENG)
+    assert dongcheng["properties"]["beats_url"] == f"/api/map/beats/?unit={summed.dongcheng.pk}"
+    assert data["trail"] == [{"id": summed.tinghu.pk, "name": "亭湖分局"}]
+
+
+def test_drilling_down_shows_that_units_beats_with_their_own_figures(summed):
+    data = api(summed.supervisor).get("/api/map/beats/", {"unit": summed.dongcheng.pk}).json()
+    assert data["level"] == "beats"
+    assert [f["id"] for f in data["features"]] == [summed.dc_beat.pk, summed.dc_beat2.pk]
+    assert _figures_of(data, summed.dc_beat2) == {
+        "open": 1, "overdue": 0, "received": 1, "repeat_rate": 0.5, "tips": 1,
+    }
+    assert data["unit"] == {"id": summed.dongcheng.pk, "name": "东城派出所"}
+    assert [step["name"] for step in data["trail"]] == ["亭湖分局", "东城派出所"]
+
+
+def test_drilling_down_stays_in_the_users_units(summed):
+    supervisor, officer = api(summed.supervisor), api(summed.officer)
+    # 楼王 is under 盐都, not 亭湖; 亭湖 is above the officer's 东城.
+    assert supervisor.get("/api/map/beats/", {"unit": summed.louwang.pk}).status_code == 404
+    assert officer.get("/api/map/beats/", {"unit": summed.tinghu.pk}).status_code == 404
+    assert officer.get("/api/map/hotspots/", {"unit": summed.wuxing.pk}).status_code == 404
+    response = supervisor.get("/api/map/beats/", {"unit": "东城"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "unit" in response.json()
+    client = Client()
+    login(client, summed.supervisor)
+    assert client.get(reverse("map"), {"unit": summed.louwang.pk}).status_code == 404
+
+
+def test_a_city_user_sees_beats_and_a_superuser_the_top_units(summed, monkeypatch):
+    monkeypatch.setattr(maps, "BEAT_LIMIT", 1500)
+    data = api(summed.supervisor).get("/api/map/beats/").json()
+    assert data["level"] == "beats" and len(data["features"]) == 3
+    monkeypatch.setattr(maps, "BEAT_LIMIT", 2)
+    top = api(summed.admin).get("/api/map/beats/").json()
+    assert top["level"] == "units" and top["unit"] is None and top["trail"] == []
+    # The one city bureau: the four open cases of its three beats, and no outline of
+    # its own: a point at the centre of its beats' box (120.13–120.25 E, 33.33–33.36 N).
+    assert [f["id"] for f in top["features"]] == [summed.city.pk]
+    assert top["features"][0]["properties"]["open"] == 4
+    assert top["features"][0]["geometry"] == {"type": "Point", "coordinates": [120.19, 33.345]}
+
+
+def test_outlines_are_served_to_five_decimals(world):
+    outline(world)
+    ring = [[120.131234, 33.33], [120.16, 33.33], [120.16, 33.359876], [120.131234, 33.359876],
+            [120.131234, 33.33]]
+    Unit.objects.filter(pk=world.dc_beat.pk).update(boundary={"type": "Polygon", "coordinates": [ring]})
+    beat = api(world.officer).get("/api/map/beats/").json()["features"][0]
+    assert beat["geometry"]["coordinates"][0][0] == [120.13123, 33.33]
+    assert beat["geometry"]["coordinates"][0][2] == [120.16, 33.35988]
+
+
+def test_hotspots_follow_the_unit_and_rank_the_repeat_call_rate(summed):
+    client = api(summed.supervisor)
+    data = client.get("/api/map/hotspots/", {"figure": "repeat_rate"}).json()
+    # 东城二警区 0.5; 东城一警区's rate is 0 and 五星一警区 has no call: not hot.
+    assert [(b["id"], b["value"]) for b in data["beats"]] == [(summed.dc_beat2.pk, 0.5)]
+    opened = client.get("/api/map/hotspots/", {"figure": "open"}).json()["beats"]
+    assert [(b["name"], b["value"]) for b in opened] == [("东城一警区", 2), ("东城二警区", 1), ("五星一警区", 1)]
+    wuxing = client.get("/api/map/hotspots/", {"figure": "open", "unit": summed.wuxing.pk}).json()
+    assert [b["name"] for b in wuxing["beats"]] == ["五星一警区"]
+
+
+def test_the_units_level_queries_do_not_grow_with_beats_or_records(summed):
+    client = api(summed.admin)
+    for path in ("/api/map/beats/", f"/api/map/beats/?unit={summed.city.pk}"):
+        client.get(path)  # permissions and the centres of units without an outline kept
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(path).json()["level"] == "units"
+        assert len(few) <= 12
+        beat = Unit.objects.create(name=f"五星二警区{len(path)}", code=f"TH-WX-{len(path)}",
+                                   kind=Unit.Kind.BEAT, parent=summed.wuxing)
+        _case_with_calls(summed, beat, calls=2, by=summed.officer2)
+        with CaptureQueriesContext(connection) as many:
+            client.get(path)
+        assert len(many) == len(few), path

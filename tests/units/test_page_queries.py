@@ -64,7 +64,8 @@ PAGES = [
     "/api/enterprises/{r.enterprise.pk}/", "/api/enterprise-visits/",
     "/api/enterprise-visits/{r.visit.pk}/", "/api/enterprise-requests/",
     "/api/enterprise-requests/{r.request.pk}/",
-    "/api/map/points/", "/api/map/beats/",
+    "/api/map/points/", "/api/map/beats/", "/api/map/hotspots/",
+    "/api/map/beats/?unit={w.dongcheng.pk}", "/map/?unit={w.dongcheng.pk}",
     # Forms and the figures pages.
     "/account/password/", "/disputes/mediators/new/", "/disputes/{r.case.pk}/withdraw/",
     "/disputes/{r.done.pk}/verify/", "/incidents/{r.call.pk}/register/",

@@ -1,6 +1,9 @@
 // The beat map: beats coloured by the chosen figure, located records as
 // points (or grid cells with counts when there are many). Data comes from
-// /api/map/beats/ and /api/map/points/, scoped to the user's units.
+// /api/map/beats/ and /api/map/points/, scoped to the user's units. A wide
+// scope (a province) opens on the units one level down with their beats'
+// figures summed; choosing one loads what lies below it (?unit=), and the
+// trail above the map goes back up.
 (function () {
   var el = document.getElementById("beat-map");
   if (!el || !window.L) return;
@@ -18,6 +21,9 @@
   var legend = document.getElementById("map-legend");
   var total = document.getElementById("map-total");
   var beatsLayer = null, pointsLayer = L.layerGroup().addTo(map), beats = null;
+  var trail = document.getElementById("map-trail");
+  // The unit whose beats (or units below) are shown; "" is all of the user's.
+  var shownUnit = el.dataset.unit || "";
   // Records show where they can be told apart: zoomed in to a district or less (the
   // view's box is sent), or narrowed by a filter. A city's map opens on its
   // beats' figures alone, however many cases the city holds.
@@ -55,7 +61,10 @@
     var values = beats.features.map(function (f) { return f.properties[figure]; });
     var cuts = breaks(values, figure);
     if (beatsLayer) map.removeLayer(beatsLayer);
+    var units = beats.level === "units";
     beatsLayer = L.geoJSON(beats, {
+      // A unit without an outline of its own is a point at its beats' centre.
+      pointToLayer: function (feature, ll) { return L.circleMarker(ll, { radius: 12 }); },
       style: function (feature) {
         var c = classOf(feature.properties[figure], cuts);
         return { color: "#334155", weight: 1, fillOpacity: c < 0 ? 0.1 : 0.6,
@@ -63,9 +72,13 @@
       },
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
-        layer.bindPopup(
-          "<strong>" + escape(p.name) + "</strong> · " + escape(p.station) + "<br>" +
-          escape(label) + ": " + escape(format(p[figure], figure)) + "<br>" +
+        var figureLine = escape(label) + ": " + escape(format(p[figure], figure)) + "<br>";
+        layer.bindPopup(units ?
+          "<strong>" + escape(p.name) + "</strong> · " + escape(p.kind) + "<br>" + figureLine +
+          '<button type="button" class="btn btn-link btn-sm p-0 align-baseline" data-drill="' + feature.id + '">' +
+          escape(el.dataset.drillLabel) + "</button> · " +
+          '<a href="' + escape(p.url) + '">' + escape(el.dataset.unitPage) + "</a>" :
+          "<strong>" + escape(p.name) + "</strong> · " + escape(p.station) + "<br>" + figureLine +
           '<a href="' + escape(p.disputes_url) + '">' + escape(el.dataset.openList) + "</a> · " +
           '<a href="' + escape(p.url) + '">' + escape(el.dataset.beatPage) + "</a>"
         );
@@ -87,22 +100,58 @@
       swatch.style.backgroundColor = RAMP[Number(swatch.dataset.colour)];
     });
   }
-  function loadBeats() {
-    fetch(el.dataset.beats, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+  function query(extra) {
+    var params = new URLSearchParams(extra || {});
+    if (shownUnit) params.set("unit", shownUnit);
+    return params.toString() ? "?" + params : "";
+  }
+  // Load the beats (or the units below) of ``unit`` ("" for all of the
+  // user's); then open the beat ``beat`` if given.
+  function loadBeats(unit, beat) {
+    shownUnit = unit || "";
+    fetch(el.dataset.beats + query(), { credentials: "same-origin" }).then(function (r) { return r.json(); })
       .then(function (data) {
         beats = data;
         drawBeats();
-        // "#beat-12" (the dashboard's hotspot links) opens on that beat.
-        var wanted = /^#beat-(\d+)$/.exec(window.location.hash);
+        drawTrail(data);
+        el.dataset.level = data.level;
         if (data.features.length) {
-          map.fitBounds(L.geoJSON(data).getBounds(), { padding: [10, 10] });
-          if (wanted) showBeat(wanted[1]);
+          map.fitBounds(L.geoJSON(data).getBounds(), { padding: [10, 10], maxZoom: 15 });
+          if (beat) showBeat(beat);
         } else {
           map.setView([33.38, 120.16], 10);
           total.textContent = el.dataset.empty;
         }
+        if (data.level === "units") total.textContent = el.dataset.unitsHint;
       });
   }
+  // Where the map is in the tree: each unit above the one shown goes back up.
+  function drawTrail(data) {
+    if (!trail) return;
+    var steps = data.trail.slice();
+    if (el.dataset.everything && steps.length) steps.unshift({ id: "", name: el.dataset.everything });
+    trail.hidden = steps.length < 2;
+    trail.querySelector("ol").innerHTML = steps.map(function (step, i) {
+      var last = i === steps.length - 1;
+      return '<li class="breadcrumb-item' + (last ? ' active" aria-current="page">' + escape(step.name) :
+        '"><a href="?unit=' + step.id + '" data-drill="' + step.id + '">' + escape(step.name) + "</a>") + "</li>";
+    }).join("");
+  }
+  // Going down or back up: the address keeps the unit, so a reload or the
+  // browser's back button shows the same.
+  function goTo(unit, beat) {
+    var url = new URL(window.location.href);
+    if (unit) url.searchParams.set("unit", unit); else url.searchParams.delete("unit");
+    url.hash = "";
+    window.history.pushState({ unit: unit || "" }, "", url);
+    map.closePopup();
+    loadBeats(unit, beat);
+    loadHotspots();
+  }
+  window.addEventListener("popstate", function (event) {
+    loadBeats(event.state ? event.state.unit : el.dataset.unit || "");
+    loadHotspots();
+  });
   function narrowed() {
     return ["received_after", "received_before", "category", "status"].some(function (name) {
       return form[name].value && !form[name].disabled;
@@ -113,7 +162,7 @@
     var zoomedIn = map.getZoom() >= POINTS_ZOOM;
     if (!zoomedIn && !narrowed()) {
       pointsLayer.clearLayers();
-      total.textContent = el.dataset.zoomHint;
+      total.textContent = beats && beats.level === "units" ? el.dataset.unitsHint : el.dataset.zoomHint;
       el.dataset.loaded = "true";
       return;
     }
@@ -152,13 +201,14 @@
   function loadHotspots() {
     var list = document.getElementById("hot-beats");
     if (!list) return;
-    fetch(list.dataset.url + "?figure=" + form.figure.value, { credentials: "same-origin" })
+    fetch(list.dataset.url + query({ figure: form.figure.value }), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         document.getElementById("hot-beats-figure").textContent =
           form.figure.options[form.figure.selectedIndex].text;
         list.innerHTML = data.beats.length ? data.beats.map(function (b) {
-          return '<li><a href="' + escape(b.url) + '"' + (b.has_outline ? ' data-map-beat="' + b.id + '"' : "") + ">" +
+          return '<li><a href="' + escape(b.url) + '"' +
+            (b.has_outline ? ' data-map-beat="' + b.id + '"' + (b.station_id ? ' data-map-station="' + b.station_id + '"' : "") : "") + ">" +
             escape(b.name) + "</a> · " + escape(b.station) + " · <strong>" +
             escape(format(b.value, data.figure)) + "</strong></li>";
         }).join("") : '<li class="list-unstyled text-muted">' + escape(list.dataset.empty) + "</li>";
@@ -177,14 +227,28 @@
     });
     return found;
   }
-  // A beat of the ranking shows itself on the map (the link still leads to its page).
+  // A beat of the ranking shows itself on the map, among its station's
+  // when the map shows wider units (the link still leads to its page); a
+  // unit's "look inside" and the trail move the map down or up.
   document.addEventListener("click", function (event) {
+    if (event.ctrlKey || event.metaKey) return;
+    var drill = event.target.closest("[data-drill]");
+    if (drill) {
+      event.preventDefault();
+      goTo(drill.dataset.drill);
+      return;
+    }
     var link = event.target.closest("[data-map-beat]");
-    if (!link || event.ctrlKey || event.metaKey) return;
+    if (!link) return;
     if (showBeat(link.dataset.mapBeat)) {
       event.preventDefault();
-      el.scrollIntoView({ behavior: "smooth" });
+    } else if (link.dataset.mapStation) {
+      event.preventDefault();
+      goTo(link.dataset.mapStation, link.dataset.mapBeat);
+    } else {
+      return;
     }
+    el.scrollIntoView({ behavior: "smooth" });
   });
   // Each kind offers only its own statuses, the category only for disputes,
   // and the dates only where a kind has a time.
@@ -212,5 +276,8 @@
   fitFiltersToKind();
   // The first view (fitted to the beats) and every later one load their points.
   map.on("moveend", loadPoints);
-  loadBeats();
+  // "#beat-12" (the dashboard's hotspot links) opens on that beat.
+  var wanted = /^#beat-(\d+)$/.exec(window.location.hash);
+  window.history.replaceState({ unit: shownUnit }, "");
+  loadBeats(shownUnit, wanted && wanted[1]);
 })();
