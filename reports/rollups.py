@@ -360,12 +360,13 @@ def figures_of_months(
                 for field in figures.BREAKDOWNS}
         for month in months
     }
-    for field in figures.BREAKDOWNS:
-        rows = (
-            _months_of(RollupBreakdown, units, months).order_by().values("month", field)
-            .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
-        )
-        for row in rows:
+    # By track and category at once, added up each way here.
+    rows = (
+        _months_of(RollupBreakdown, units, months).order_by().values("month", *figures.BREAKDOWNS)
+        .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
+    )
+    for row in rows:
+        for field in figures.BREAKDOWNS:
             entry = by[row["month"]][field].setdefault(row[field], figures._empty_entry())
             for key in ("received", "concluded", "resolved"):
                 entry[key] += row[key]
