@@ -170,15 +170,16 @@ class DisputeFilter(django_filters.FilterSet):
             ("received_at", "received_at"),
             ("deadline", "deadline"),
             ("reference", "reference"),
-            ("status", "status"),
-            ("risk_level", "risk_level"),
+            # Status and risk level in the domain's order: Dispute.status_rank, risk_rank.
+            ("status_rank", "status"),
+            ("risk_rank", "risk_level"),
         ),
         field_labels={
             "received_at": _("Received"),
             "deadline": _("Deadline"),
             "reference": _("Reference"),
-            "status": _("Status"),
-            "risk_level": _("Risk level"),
+            "status_rank": _("Status"),
+            "risk_rank": _("Risk level"),
         },
     )
 

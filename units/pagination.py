@@ -80,6 +80,12 @@ class KeysetCursor:
             return False
         return field.concrete and not field.is_relation and not field.null
 
+    def _value_field(self, name: str) -> Field:
+        """The field that reads a token's value: a generated column's is its
+        output field (GeneratedField itself passes text through)."""
+        field = self.model._meta.get_field(name)
+        return field.output_field if field.generated else field
+
     @property
     def supported(self) -> bool:
         return self.terms is not None
@@ -101,7 +107,7 @@ class KeysetCursor:
             raise ValueError(token)
         try:
             values = [
-                self.model._meta.get_field(name).to_python(value)
+                self._value_field(name).to_python(value)
                 for (name, _), value in zip(self.terms, raw, strict=True)
             ]
         except ValidationError as error:
