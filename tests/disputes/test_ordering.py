@@ -6,6 +6,8 @@ import base64
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from disputes import services
 from disputes.models import Dispute
@@ -85,10 +87,24 @@ def _walk(client, url: str) -> list[str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "admin"])  # scope first; the index walk
 @pytest.mark.parametrize("ordering", list(EXPECTED))
-def test_the_page_lists_risk_and_status_in_the_domains_order(client, world, ranked, ordering):
-    login(client, world.officer)
+def test_the_page_lists_risk_and_status_in_the_domains_order(
+    client, world, ranked, ordering, role
+):
+    login(client, getattr(world, role))
     assert _page_titles(client, ordering) == EXPECTED[ordering]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", ["-risk_level", "status"])
+def test_page_numbers_hold_in_a_ranked_order(client, world, ranked, settings, ordering):
+    """Three cases a page: the pages, in turn, are the order cut in threes."""
+    settings.FENGQIAO = {**settings.FENGQIAO, "PAGE_SIZE": 3}
+    login(client, world.supervisor)
+    pages = [_page_titles(client, f"{ordering}&page={number}") for number in (1, 2, 3)]
+    expected = EXPECTED[ordering]
+    assert pages == [expected[:3], expected[3:6], expected[6:]]
 
 
 @pytest.mark.django_db
@@ -111,16 +127,17 @@ def test_a_case_moves_up_the_risk_order_when_assessed(client, world, ranked):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "admin"])  # scope first; the index walk
 @pytest.mark.parametrize("ordering", list(EXPECTED))
 def test_the_cursor_pages_through_a_ranked_ordering_without_loss_or_repeats(
-    client, world, ranked, monkeypatch, ordering
+    client, world, ranked, monkeypatch, ordering, role
 ):
     """Two rows a page and an offset bound of two rows: every ``next`` link
     is a cursor, and page boundaries fall inside ties (two blank risks)."""
     monkeypatch.setattr(ListPagination, "page_size", 2)
     monkeypatch.setattr(pagination, "MAX_OFFSET", 2)
     monkeypatch.setattr(CappedPaginator, "cap", 1)
-    login(client, world.officer)
+    login(client, getattr(world, role))
     first = client.get(API + f"?ordering={ordering}").json()
     assert "cursor=" in first["next"]
     assert _walk(client, API + f"?ordering={ordering}") == EXPECTED[ordering]
@@ -153,3 +170,44 @@ def test_the_risk_header_toggles_its_order(client, world, ranked):
     response = client.get(LIST + "?ordering=-risk_level")
     assert response.context["sort"]["risk_level"] == {"next": "risk_level", "arrow": "▼"}
     assert "?ordering=risk_level" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "params", "scope_first"), [
+    ("officer", "", True),  # a station's cases: its ids sorted, then its rows read
+    ("supervisor", "", True),
+    ("admin", "", False),  # everything: walk the (rank, id) index
+    ("admin", "&unit=TH-DC", True),
+])
+@pytest.mark.parametrize("ordering", ["-risk_level", "status"])
+def test_a_narrow_scope_sorts_its_own_ranks_and_reads_the_ids_first(
+    client, world, ranked, role, params, scope_first, ordering
+):
+    """Within a narrow scope a rank is sorted as the expression ``rank + 0``,
+    which no index gives, over the scope's ids (a subquery that takes the
+    page's ids), and the page's rows are read by those ids; everything, for
+    the administrator, reads down the rank's index."""
+    login(client, getattr(world, role))
+    rank = "risk_rank" if "risk" in ordering else "status_rank"
+    with CaptureQueriesContext(connection) as queries:
+        assert _page_titles(client, ordering + params) == EXPECTED[ordering]
+    listing = [q["sql"] for q in queries.captured_queries
+               if f'"{rank}"' in q["sql"].rpartition("ORDER BY")[2]]
+    assert len(listing) == 1, "the list's one query"
+    assert (f'"{rank}" + 0)' in listing[0]) is scope_first
+    assert ('"disputes_dispute"."id" IN (SELECT' in listing[0]) is scope_first
+
+
+@pytest.mark.django_db
+def test_a_cursor_page_of_a_narrow_scope_stays_scope_first(client, world, ranked, monkeypatch):
+    """From a position at the end of a rank, the rank's index would be
+    walked past every other scope's cases of the next rank."""
+    monkeypatch.setattr(ListPagination, "page_size", 2)
+    monkeypatch.setattr(pagination, "MAX_OFFSET", 2)
+    login(client, world.officer)
+    cursor = client.get(API + "?ordering=-risk_level").json()["next"]
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(cursor).json()
+    assert [row["title"] for row in body["results"]] == ["已结案", "调解中"]
+    listing = [q["sql"] for q in queries.captured_queries if '"risk_rank" + 0)' in q["sql"]]
+    assert len(listing) == 1 and '"disputes_dispute"."id" IN (SELECT' in listing[0]
