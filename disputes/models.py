@@ -254,10 +254,11 @@ class Dispute(models.Model):
             models.Index(fields=["concluded_at"], name="dispute_concluded_idx"),
             # Every ordering the list offers (then id, see disputes.filters),
             # alone for a wide scope read down the index, and led by the unit
-            # for a narrow one read unit by unit.
+            # for a narrow one read unit by unit (sorted scope first, the
+            # page's ids are chosen from these entries alone).
             models.Index(fields=["deadline", "id"], name="dispute_deadline_id_idx"),
             models.Index(fields=["unit", "deadline", "id"], name="dispute_unit_deadline_idx"),
-            models.Index(fields=["unit", "reference"], name="dispute_unit_ref_idx"),
+            models.Index(fields=["unit", "reference", "id"], name="dispute_unit_ref_id_idx"),
             models.Index(fields=["status_rank", "id"], name="dispute_status_rank_id_idx"),
             models.Index(fields=["unit", "status_rank", "id"], name="dispute_unit_status_rank_idx"),
             models.Index(fields=["risk_rank", "id"], name="dispute_risk_rank_id_idx"),

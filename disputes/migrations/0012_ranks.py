@@ -1,5 +1,6 @@
 """Sort keys for risk level and status in the domain's order (Dispute.risk_rank,
-status_rank), and their indexes in place of the code-based ones."""
+status_rank), and their indexes in place of the code-based ones; the unit's
+reference index carries the id, so a scope's page of ids is read from it alone."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -58,6 +59,10 @@ class Migration(migrations.Migration):
             model_name='dispute',
             name='dispute_unit_risk_id_idx',
         ),
+        migrations.RemoveIndex(
+            model_name='dispute',
+            name='dispute_unit_ref_idx',
+        ),
         # In the state as AddFields; in the database by add_rank_columns.
         migrations.SeparateDatabaseAndState(state_operations=[
             migrations.AddField(
@@ -87,5 +92,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='dispute',
             index=models.Index(fields=['unit', 'risk_rank', 'id'], name='dispute_unit_risk_rank_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='dispute',
+            index=models.Index(fields=['unit', 'reference', 'id'], name='dispute_unit_ref_id_idx'),
         ),
     ]
