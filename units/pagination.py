@@ -65,8 +65,9 @@ class KeysetCursor:
 
     The token carries the last row's values of the sort keys; the next page
     is the rows after it (``WHERE (k, id) > (v, last id)`` written out term by
-    term), read down the ordering's index whatever the depth. Orders on a
-    nullable column or a related field have no cursor: their lists stop at
+    term), read down the ordering's index whatever the depth (or, for a key
+    sorted scope first, from the scope's entries). Orders on a nullable
+    column or a related field have no cursor: their lists stop at
     MAX_OFFSET and say so.
     """
 

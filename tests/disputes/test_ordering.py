@@ -211,3 +211,15 @@ def test_a_cursor_page_of_a_narrow_scope_stays_scope_first(client, world, ranked
     assert [row["title"] for row in body["results"]] == ["已结案", "调解中"]
     listing = [q["sql"] for q in queries.captured_queries if '"risk_rank" + 0)' in q["sql"]]
     assert len(listing) == 1 and '"disputes_dispute"."id" IN (SELECT' in listing[0]
+
+
+@pytest.mark.django_db
+def test_a_ranked_order_holds_with_a_status_filter(client, world, ranked):
+    """Several statuses chosen make the query DISTINCT; its page of ids still
+    holds the order."""
+    login(client, world.officer)
+    query = "status=assessed&status=unresolved&status=in_mediation&ordering=-risk_level"
+    response = client.get(LIST + "?" + query)
+    assert [d.title for d in response.context["page_obj"].object_list] == ["未化解", "评估", "调解中"]
+    body = client.get(API + "?" + query).json()
+    assert [row["title"] for row in body["results"]] == ["未化解", "评估", "调解中"]
