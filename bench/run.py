@@ -251,7 +251,10 @@ LISTS = {
     "/notifications/": ["officer"],
     "/api/units/?q=东城": ["supervisor", "city", "admin"],
 }
-DISPUTE_ORDERINGS = ["deadline", "-deadline", "reference", "status", "-risk_level", "received_at"]
+DISPUTE_ORDERINGS = ["deadline", "-deadline", "reference", "status", "-risk_level", "received_at",
+                     "-status", "risk_level"]
+# The API's: the index-walk orderings and the ranked ones (risk level, status).
+API_ORDERINGS = ["deadline", "-deadline", "reference", "status", "-risk_level"]
 
 
 def list_pages(sample: dict) -> list[tuple[str, str, str]]:
@@ -271,7 +274,7 @@ def list_pages(sample: dict) -> list[tuple[str, str, str]]:
         rows += [(f"/disputes/?ordering={o} ({role})", role, f"/disputes/?ordering={o}")
                  for o in DISPUTE_ORDERINGS]
         rows += [(f"/api/disputes/?ordering={o} ({role})", role, f"/api/disputes/?ordering={o}")
-                 for o in DISPUTE_ORDERINGS[:3]]
+                 for o in API_ORDERINGS]
     rows += [
         ("/enterprises/ search (city)", "city", "/enterprises/?q=%E5%85%AC%E5%8F%B8"),
         ("/incidents/ search (city)", "city", "/incidents/?q=%E5%B0%8F%E5%8C%BA"),

@@ -87,13 +87,15 @@ class OrderingFilter(django_filters.OrderingFilter):
             choices.append(("-" + param, format_lazy(_("{label}, descending"), label=label)))
         return choices
 
-    # Keys that cluster by unit (a reference begins with its station's code).
-    SCOPE_CLUSTERED = ("reference",)
+    # Keys a narrow scope sorts on its own rows (units.pagination.ScopeFirst):
+    # a reference begins with its station's code, and a rank's ties run in id
+    # order, so in their indexes a scope's rows may sit behind others'.
+    SCOPE_FIRST = ("reference", "risk_rank", "status_rank")
 
     def filter(self, qs, value):
         """Sort as asked, then by id in the last key's direction: a total
         order pages cannot shuffle, read down one ``(key, id)`` index; within
-        a narrow scope, a key that clusters by unit is read scope first
+        a narrow scope, a key of SCOPE_FIRST is read scope first
         (units.pagination.ScopeFirst)."""
         qs = super().filter(qs, value)
         if value in EMPTY_VALUES:
@@ -113,7 +115,7 @@ class OrderingFilter(django_filters.OrderingFilter):
 
     def _scope_first(self, term):
         name = term.lstrip("-") if isinstance(term, str) else ""
-        if name not in self.SCOPE_CLUSTERED:
+        if name not in self.SCOPE_FIRST:
             return term
         return ScopeFirst(name).desc() if term.startswith("-") else ScopeFirst(name).asc()
 
@@ -170,15 +172,16 @@ class DisputeFilter(django_filters.FilterSet):
             ("received_at", "received_at"),
             ("deadline", "deadline"),
             ("reference", "reference"),
-            ("status", "status"),
-            ("risk_level", "risk_level"),
+            # Status and risk level in the domain's order: Dispute.status_rank, risk_rank.
+            ("status_rank", "status"),
+            ("risk_rank", "risk_level"),
         ),
         field_labels={
             "received_at": _("Received"),
             "deadline": _("Deadline"),
             "reference": _("Reference"),
-            "status": _("Status"),
-            "risk_level": _("Risk level"),
+            "status_rank": _("Status"),
+            "risk_rank": _("Risk level"),
         },
     )
 

@@ -52,6 +52,22 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def rank_of(field: str, order: tuple[str, ...]) -> models.Case:
+    """A code's place in the domain's ``order`` (1, 2, …; any other code 0),
+    for sorting: the codes' alphabetical order is no order a user knows
+    ("high" sorted between "" and "low")."""
+    return models.Case(
+        *[models.When(**{field: str(code)}, then=models.Value(place))
+          for place, code in enumerate(order, start=1)],
+        default=models.Value(0),
+    )
+
+
+# Low to high; a case not yet assessed (no risk level) ranks below low.
+RISK_ORDER = (RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH)
+# The flow's order (DESIGN.md §3), withdrawn last.
+STATUS_ORDER = tuple(Status)
+
 # Statuses whose outcome is not yet recorded: they count against deadlines.
 OPEN_STATUSES = (Status.REGISTERED, Status.ASSESSED, Status.IN_MEDIATION)
 # Outcome recorded, awaiting the lead's verification.
@@ -195,9 +211,21 @@ class Dispute(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every transition; a form posted with an older value is stale.
     version = models.PositiveIntegerField(default=1)
+    # The list's sort keys for risk level and status (disputes.filters): the
+    # domain's order as a stored, indexed number the database keeps in step
+    # with the code, and a plain column the API's keyset cursor can carry.
+    risk_rank = models.GeneratedField(
+        expression=rank_of("risk_level", RISK_ORDER),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True,
+    )
+    status_rank = models.GeneratedField(
+        expression=rank_of("status", STATUS_ORDER),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True,
+    )
     # The version counter is bumped with F() on every transition; it is a lock
     # token, not audit data, and an F() value cannot be copied into a history row.
-    history = HistoricalRecords(excluded_fields=["version"])
+    # The ranks follow from the codes the history keeps.
+    history = HistoricalRecords(excluded_fields=["version", "risk_rank", "status_rank"])
 
     class Meta:
         verbose_name = _("dispute")
@@ -226,14 +254,15 @@ class Dispute(models.Model):
             models.Index(fields=["concluded_at"], name="dispute_concluded_idx"),
             # Every ordering the list offers (then id, see disputes.filters),
             # alone for a wide scope read down the index, and led by the unit
-            # for a narrow one read unit by unit.
+            # for a narrow one read unit by unit (sorted scope first, the
+            # page's ids are chosen from these entries alone).
             models.Index(fields=["deadline", "id"], name="dispute_deadline_id_idx"),
             models.Index(fields=["unit", "deadline", "id"], name="dispute_unit_deadline_idx"),
-            models.Index(fields=["unit", "reference"], name="dispute_unit_ref_idx"),
-            models.Index(fields=["status", "id"], name="dispute_status_id_idx"),
-            models.Index(fields=["unit", "status", "id"], name="dispute_unit_status_id_idx"),
-            models.Index(fields=["risk_level", "id"], name="dispute_risk_id_idx"),
-            models.Index(fields=["unit", "risk_level", "id"], name="dispute_unit_risk_id_idx"),
+            models.Index(fields=["unit", "reference", "id"], name="dispute_unit_ref_id_idx"),
+            models.Index(fields=["status_rank", "id"], name="dispute_status_rank_id_idx"),
+            models.Index(fields=["unit", "status_rank", "id"], name="dispute_unit_status_rank_idx"),
+            models.Index(fields=["risk_rank", "id"], name="dispute_risk_rank_id_idx"),
+            models.Index(fields=["unit", "risk_rank", "id"], name="dispute_unit_risk_rank_idx"),
             # The beat map zoomed in: the view's box, read by its latitude band.
             models.Index(fields=["latitude", "longitude"], name="dispute_lat_lng_idx"),
         ]

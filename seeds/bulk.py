@@ -16,10 +16,12 @@ class Table:
     def __init__(self, model: type[models.Model], columns: list[str], now: datetime.datetime):
         self.model = model
         self.name = model._meta.db_table
-        # An auto primary key left out is filled by the database.
+        # An auto primary key left out is filled by the database, and a
+        # generated column computed by it (it refuses a value for one).
         tail_fields = [
             f for f in model._meta.concrete_fields
-            if f.column not in columns and not (f.primary_key and isinstance(f, models.AutoField))
+            if f.column not in columns and not f.generated
+            and not (f.primary_key and isinstance(f, models.AutoField))
         ]
         self.tail = tuple(_default(f, now) for f in tail_fields)
         self.columns = list(columns) + [f.column for f in tail_fields]

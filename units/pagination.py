@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Field, Func, Q, Value
+from django.db.models import CharField, F, Field, Func, Q, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.functional import cached_property
@@ -44,6 +44,15 @@ class CappedPaginator(Paginator):
     def count_capped(self) -> bool:
         return self._counted > self.cap
 
+    def page(self, number):
+        """Paginator.page, its rows read by ``read_slice``."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(read_slice(self.object_list, bottom, top), number, self)
+
 
 # Past this offset a page number is refused: OFFSET reads and throws away
 # every row before the page, so page 20,000 of a province read a million.
@@ -56,14 +65,17 @@ class KeysetCursor:
 
     The token carries the last row's values of the sort keys; the next page
     is the rows after it (``WHERE (k, id) > (v, last id)`` written out term by
-    term), read down the ordering's index whatever the depth. Orders on a
-    nullable column or a related field have no cursor: their lists stop at
+    term), read down the ordering's index whatever the depth (or, for a key
+    sorted scope first, from the scope's entries). Orders on a nullable
+    column or a related field have no cursor: their lists stop at
     MAX_OFFSET and say so.
     """
 
     def __init__(self, queryset):
         self.model = queryset.model
-        terms = [_plain_term(term) for term in queryset.query.order_by or self.model._meta.ordering]
+        order = queryset.query.order_by or self.model._meta.ordering
+        self.scope_first = {_plain_term(term).lstrip("-") for term in order if _is_scope_first(term)}
+        terms = [_plain_term(term) for term in order]
         if not all(isinstance(term, str) for term in terms):
             self.terms = None
             return
@@ -80,12 +92,26 @@ class KeysetCursor:
             return False
         return field.concrete and not field.is_relation and not field.null
 
+    def _value_field(self, name: str) -> Field:
+        """The field that reads a token's value: a generated column's is its
+        output field (GeneratedField itself passes text through)."""
+        field = self.model._meta.get_field(name)
+        return field.output_field if field.generated else field
+
     @property
     def supported(self) -> bool:
         return self.terms is not None
 
     def order(self, queryset):
-        return queryset.order_by(*[f"-{name}" if desc else name for name, desc in self.terms])
+        """The keys, the id last, each sorted as the list sorts it: a key
+        sorted scope first stays so, or the page would walk its index from
+        the position past every other scope's rows."""
+        return queryset.order_by(*[self._term(name, desc) for name, desc in self.terms])
+
+    def _term(self, name: str, desc: bool):
+        if name in self.scope_first:
+            return ScopeFirst(name).desc() if desc else ScopeFirst(name).asc()
+        return f"-{name}" if desc else name
 
     def encode(self, row) -> str:
         values = [self.model._meta.get_field(name).value_to_string(row) for name, _ in self.terms]
@@ -101,7 +127,7 @@ class KeysetCursor:
             raise ValueError(token)
         try:
             values = [
-                self.model._meta.get_field(name).to_python(value)
+                self._value_field(name).to_python(value)
                 for (name, _), value in zip(self.terms, raw, strict=True)
             ]
         except ValidationError as error:
@@ -123,28 +149,48 @@ class KeysetCursor:
 
 
 class ScopeFirst(Func):
-    """A text column's own order, ``(column || '')``, which no index of the
-    column gives: PostgreSQL then reads a narrow scope's rows through their
-    unit index and sorts them, instead of walking the column's index across
-    the whole table in search of the scope's rows. For keys that cluster by
-    unit, such as references that begin with the station's code (a
-    district's first 25 by reference sat behind 546,783 others). A cursor
-    page orders by the plain column: it starts at its position, among the
-    scope's rows."""
-
-    template = "(%(expressions)s || '')"
-    output_field = CharField()
+    """A column's own order as an expression no index gives, ``(column ||
+    '')`` for text and ``(column + 0)`` for a number: PostgreSQL then reads a
+    narrow scope's rows through their unit indexes and sorts them, instead of
+    walking the column's index across the whole table in search of the
+    scope's rows. For keys whose index holds a scope's rows together behind
+    other scopes': references begin with the station's code (a district's
+    first 25 by reference sat behind 546,783 others), and a rank's ties run
+    in id order, which clusters by unit where cases were loaded unit by unit
+    (a city's first 25 high-risk cases sat behind 56,240 others). The cost
+    is the scope's size, whatever the data's order; ``read_slice`` keeps it
+    to the scope's index entries."""
 
     def __init__(self, name: str):
         super().__init__(F(name))
         self.name = name
 
+    def as_sql(self, compiler, connection, **extra_context):
+        text = isinstance(self.output_field, (CharField, TextField))
+        template = "(%(expressions)s || '')" if text else "(%(expressions)s + 0)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _is_scope_first(term) -> bool:
+    return isinstance(term, OrderBy) and isinstance(term.expression, ScopeFirst)
+
 
 def _plain_term(term):
     """An ordering term as the cursor names it: ``ScopeFirst`` by its column."""
-    if isinstance(term, OrderBy) and isinstance(term.expression, ScopeFirst):
+    if _is_scope_first(term):
         return f"-{term.expression.name}" if term.descending else term.expression.name
     return term
+
+
+def read_slice(queryset, bottom: int, top: int):
+    """Rows ``bottom`` to ``top`` of a list. Sorted scope first, the page's
+    ids are chosen first, in a subquery that sorts the scope's entries of a
+    ``(unit, key, id)`` index alone; only the page's rows are then read and
+    joined to their units and officers. Sorting the scope's whole rows,
+    joined, took a city's list by risk level 219 ms, the ids first 24 ms."""
+    if not any(_is_scope_first(term) for term in queryset.query.order_by):
+        return queryset[bottom:top]
+    return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
 
 
 class Row(Func):
@@ -179,7 +225,7 @@ class ListPagination(PageNumberPagination):
         offset = (self.number - 1) * self.page_size
         if offset >= MAX_OFFSET:
             raise exceptions.ValidationError({self.page_query_param: [_past_bound_message()]})
-        rows = list(queryset[offset : offset + self.page_size + 1])
+        rows = list(read_slice(queryset, offset, offset + self.page_size + 1))
         self.has_next, rows = len(rows) > self.page_size, rows[: self.page_size]
         self.next_token = None
         if self.has_next and offset + self.page_size >= MAX_OFFSET:
@@ -207,7 +253,7 @@ class ListPagination(PageNumberPagination):
             after = self.keyset.after(self.keyset.order(queryset), token)
         except ValueError:
             raise exceptions.ValidationError({self.cursor_query_param: [_("Not a valid cursor.")]})
-        rows = list(after[: self.page_size + 1])
+        rows = list(read_slice(after, 0, self.page_size + 1))
         self.number = None
         self.next_token = self.keyset.encode(rows[self.page_size - 1]) if len(rows) > self.page_size else None
         return rows[: self.page_size]
