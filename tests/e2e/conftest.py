@@ -11,6 +11,7 @@ root (git-ignored), or to $FENGQIAO_SCREENSHOTS.
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -85,9 +86,21 @@ class User:
         return self.page
 
     def shot(self, name: str) -> None:
+        """A screenshot of the step, a record for people rather than a check:
+        Chromium on a loaded machine now and then cannot capture a long page
+        ("Unable to capture screenshot"), so it is tried twice and then noted
+        as a warning, never failing the step it records."""
+        from playwright.sync_api import Error as PlaywrightError
+
         count = len(list(self.shots.glob("*.png"))) + 1
-        self.page.screenshot(path=str(self.shots / f"{count:02d}-{self.username}-{name}.png"),
-                             full_page=True)
+        path = str(self.shots / f"{count:02d}-{self.username}-{name}.png")
+        for attempt in (1, 2):
+            try:
+                self.page.screenshot(path=path, full_page=True)
+                return
+            except PlaywrightError as error:
+                if attempt == 2:
+                    warnings.warn(f"no screenshot {path}: {error}", stacklevel=2)
 
     def log_in(self) -> None:
         page = self.go("/login/")
