@@ -466,8 +466,12 @@ def missed_targets(rows) -> list[str]:
     misses = []
     for label, _role, _median, p95, queries, status, kb in rows:
         why = [f"p95 {p95:.0f} ms"] if p95 >= target_ms(label) else []
-        why += [f"{queries} queries"] if queries > TARGET_QUERIES else []
-        why += [f"{kb:.0f} KB"] if kb >= TARGET_KB else []
+        # An export is a file, not a page: it reads its rows in chunks of
+        # units.listexport.CHUNK_SIZE (so many queries as chunks) and weighs
+        # what it holds; its target is its time.
+        page = "export" not in label
+        why += [f"{queries} queries"] if page and queries > TARGET_QUERIES else []
+        why += [f"{kb:.0f} KB"] if page and kb >= TARGET_KB else []
         why += [f"HTTP {status}"] if status != "200" else []
         if why:
             misses.append(f"{label}: {', '.join(why)}")

@@ -77,14 +77,24 @@ def beat_collection(*, user, unit: Unit | None = None) -> dict:
     ``trail`` names the units from the top of the user's scope down to the
     one shown, for going back up."""
     root = _map_root(user=user, unit=unit)
-    beats = unit_list(user=user).filter(kind=Unit.Kind.BEAT, boundary__isnull=False)
-    if root is not None:
-        beats = beats.filter(path__startswith=root.path)
+    beats = _outlined_beats(user, root)
     wide = beats.count() > BEAT_LIMIT
     features = _unit_features(user, root) if wide else _beat_features(user, beats)
     return {"type": "FeatureCollection", "level": "units" if wide else "beats",
             "unit": _named(root) if root is not None else None,
             "trail": _trail(user, root), "features": features}
+
+
+def _outlined_beats(user, root: Unit | None):
+    beats = unit_list(user=user).filter(kind=Unit.Kind.BEAT, boundary__isnull=False)
+    return beats.filter(path__startswith=root.path) if root is not None else beats
+
+
+def too_wide_for_points(user) -> bool:
+    """Whether the user's map opens on the units above the beats: its points
+    are then read for the view's box alone (a province's million, even in
+    grid cells, took a second and 2 MB)."""
+    return _outlined_beats(user, _map_root(user=user, unit=None)).count() > BEAT_LIMIT
 
 
 def _named(unit: Unit) -> dict:
@@ -422,6 +432,7 @@ def map_page(request):
         "figure": figure,
         "figure_label": FIGURES[figure],
         "unit": unit,
+        "points_need_box": too_wide_for_points(request.user),
         "hotspots": hotspots(user=request.user, figure=figure, unit=unit),
         "figures": FIGURES,
         "kinds": {key: kind for key, kind in POINT_KINDS.items()
@@ -491,6 +502,10 @@ def map_points(request):
     filters = PointFilter(data=request.query_params)
     filters.is_valid(raise_exception=True)
     data = dict(filters.validated_data)
+    if "bbox" not in data and too_wide_for_points(request.user):
+        raise serializers.ValidationError({"bbox": [_(
+            "Zoom in: the map draws the points of one view's box when your units hold more "
+            "beats than it shows at once.")]})
     return Response(point_collection(user=request.user, kind=data.pop("kind"), filters=data))
 
 

@@ -425,3 +425,18 @@ def test_the_units_level_queries_do_not_grow_with_beats_or_records(summed):
         with CaptureQueriesContext(connection) as many:
             client.get(path)
         assert len(many) == len(few), path
+
+
+def test_a_wide_users_points_come_for_a_box_only(summed):
+    """Above BEAT_LIMIT outlined beats (set to 2 here), the points API asks
+    for the view's box, with a field error, rather than read the province;
+    the page tells its script so; a box inside the scope still answers."""
+    client = api(summed.supervisor)
+    response = client.get("/api/map/points/?kind=dispute&status=registered")
+    assert response.status_code == 400
+    assert "bbox" in response.json()
+    boxed = client.get("/api/map/points/?kind=dispute&bbox=33.0,119.0,34.0,121.0")
+    assert boxed.status_code == 200
+    page = Client()
+    login(page, summed.supervisor)
+    assert 'data-points-need-box="true"' in page.get(reverse("map")).content.decode()

@@ -160,7 +160,8 @@
   function loadPoints() {
     var request = ++pointsRequest;
     var zoomedIn = map.getZoom() >= POINTS_ZOOM;
-    if (!zoomedIn && !narrowed()) {
+    // A province's points come for the view's box alone (the API asks for one).
+    if (!zoomedIn && (!narrowed() || el.dataset.pointsNeedBox === "true")) {
       pointsLayer.clearLayers();
       total.textContent = beats && beats.level === "units" ? el.dataset.unitsHint : el.dataset.zoomHint;
       el.dataset.loaded = "true";
