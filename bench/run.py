@@ -168,7 +168,10 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("reports dashboard", "supervisor", "/reports/dashboard/"),
         ("beat map page (admin)", "admin", "/map/"),
         ("map beats GeoJSON (admin)", "admin", "/api/map/beats/"),
-        ("map points, clustered (admin)", "admin", "/api/map/points/"),
+        # The administrator's map draws points zoomed in (a view's box, about
+        # a city at zoom 10); a province-wide request without one is refused.
+        ("map points, a city's box, clustered (admin)", "admin",
+         "/api/map/points/?bbox=32.9,119.2,33.9,121.1"),
         ("map points, one month (supervisor)", "supervisor",
          f"/api/map/points/?received_after={sample['month_start']}"),
         *list_pages(sample),
