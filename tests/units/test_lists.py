@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from disputes import services
+from disputes.filters import DisputeFilter
 from disputes.models import Dispute
 from tests.conftest import login, register
 from units import pagination
@@ -61,6 +62,21 @@ def test_search_by_title_reference_name_and_full_id_number(client, world, many):
     assert _ids(client.get(API + "?q=13700002222")) == [odd.pk]
     # Never a partial match on personal data.
     assert _ids(client.get(API + "?q=198505051")) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed", [5_000, 2])
+def test_a_search_finds_the_same_cases_listed_or_as_a_subquery(client, world, many, monkeypatch, listed):
+    """Its ids are read first and listed when few (PostgreSQL misjudged the
+    matches and read the whole scope), and searched as a subquery past
+    SEARCH_IDS_LISTED: the same cases, in scope, either way."""
+    monkeypatch.setattr(DisputeFilter, "SEARCH_IDS_LISTED", listed)
+    login(client, world.officer)
+    # 纠纷0–纠纷6 of 东城 and 五星's and 楼王's: the officer's scope holds the seven.
+    assert sorted(_ids(client.get(API + "?q=纠纷"))) == sorted(d.pk for d in many)
+    assert _ids(client.get(API + "?q=纠纷5")) == [many[5].pk]
+    page = client.get(LIST + "?q=纠纷").content.decode()
+    assert "纠纷6" in page and "五星的纠纷" not in page
 
 
 @pytest.mark.django_db
