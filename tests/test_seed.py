@@ -21,8 +21,8 @@ DEMO_ROLES = {
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed", scale="demo", seed=1, stdout=open("/dev/null", "w"))
+def seeded(demo_seeded, db):
+    """The demo, seeded once for the module (tests/conftest.py)."""
 
 
 def test_seed_creates_the_demo_users_with_their_units_roles_and_groups(seeded):
@@ -76,41 +76,6 @@ def test_every_seeded_case_has_a_timeline_in_order(seeded):
         assert times[0] >= dispute.received_at
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _seed_and_read(seed: int) -> tuple[list, list]:
-    """Seed inside a savepoint, read, and roll back, so it can run again."""
-    from django.db import transaction
-
-    result = ([], [])
-    try:
-        with transaction.atomic():
-            call_command("seed", scale="demo", seed=seed, stdout=open("/dev/null", "w"))
-            ordered = Dispute.objects.order_by("reference")
-            result = (
-                list(ordered.values_list("title", "status")),
-                list(ordered.values_list("parties__name", flat=True)),
-            )
-            raise _Rollback
-    except _Rollback:
-        return result
-
-
-def test_seed_is_deterministic_for_a_seed(db):
-    first, again = _seed_and_read(7), _seed_and_read(7)
-    assert first[0] and first == again
-
-
-def test_if_empty_twice_does_not_duplicate(db):
-    call_command("seed", scale="demo", seed=1, if_empty=True, stdout=open("/dev/null", "w"))
-    counts = (Unit.objects.count(), get_user_model().objects.count(), Dispute.objects.count())
-    call_command("seed", scale="demo", seed=1, if_empty=True, stdout=open("/dev/null", "w"))
-    call_command("seed", scale="demo", seed=1, if_empty=True, stdout=open("/dev/null", "w"))
-    assert (Unit.objects.count(), get_user_model().objects.count(), Dispute.objects.count()) == counts
-
-
 def test_seeding_a_database_with_data_without_if_empty_is_refused(seeded):
     with pytest.raises(CommandError):
         call_command("seed", scale="demo", seed=1)
@@ -160,28 +125,6 @@ def test_seed_creates_tips_of_every_kind_and_status_one_converted(seeded):
     converted = Tip.objects.get(status="converted")
     assert converted.dispute.source == "volunteer_tip"
     assert converted.dispute.tip == converted
-
-
-def test_seed_stores_six_months_of_reports_for_tinghu_and_its_stations(
-    db, django_capture_on_commit_callbacks
-):
-    # The reports are queued after the seed's transaction commits (the tasks
-    # run in process without a broker); the test transaction never commits.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed", scale="demo", seed=1, stdout=open("/dev/null", "w"))
-    from reports.models import MonthlyReport
-    from reports.months import add_months, current_month
-
-    months = {add_months(current_month(), -n) for n in range(1, 7)}
-    for code in ["TH", "TH-DC", "TH-WX"]:
-        reports = MonthlyReport.objects.filter(unit__code=code, state="done")
-        assert set(reports.values_list("month", flat=True)) == months
-    tinghu = MonthlyReport.objects.filter(unit__code="TH")
-    assert sum(1 for r in tinghu if r.figures["received"] > 0) >= 5
-    from django.utils import timezone
-
-    old = timezone.now() - timezone.timedelta(days=150)
-    assert Dispute.objects.filter(received_at__lt=old).exists()
 
 
 def test_seeded_tips_enterprises_outreach_and_check_ins_lie_inside_their_units(seeded):

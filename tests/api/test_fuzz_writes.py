@@ -21,7 +21,6 @@ import json
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,8 +88,8 @@ MALFORMED = [
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed", scale="demo", seed=1, stdout=open("/dev/null", "w"))
+def demo(demo_seeded, db):
+    """The demo, seeded once for the module (tests/conftest.py)."""
 
 
 def _client(username: str) -> APIClient:

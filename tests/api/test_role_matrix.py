@@ -12,7 +12,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -64,8 +63,8 @@ def _model_of(cls):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed", scale="demo", seed=1, stdout=open("/dev/null", "w"))
+def demo(demo_seeded, db):
+    """The demo, seeded once for the module (tests/conftest.py)."""
 
 
 def _first_id(client, collection: str):

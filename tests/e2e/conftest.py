@@ -36,6 +36,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            # Run in parallel (bin/test -n 2), the browser tests stay in one
+            # process: one Chromium, one live server.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,8 +28,7 @@ OTHER_STATION = "五星派出所"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed", scale="demo", seed=1, stdout=io.StringIO())
+def demo(demo_seeded, db):
     return get_user_model().objects
 
 
