@@ -11,15 +11,17 @@ the supervisor's dashboard shares.
 """
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as PageDenied
-from django.db.models import Count, DecimalField, Q
-from django.db.models.functions import Round
+from django.db.models import Avg, Count, DecimalField, F, Q, Value
+from django.db.models.functions import Floor
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,8 +58,12 @@ OUTLINE_DIGITS = 5
 CENTRE_SECONDS = 60 * 60
 # An id no unit has, reversed once to make a URL pattern (_url_pattern).
 STAND_IN = 987654321
-# Grid cells of about a kilometre.
-CELL_DIGITS = 2
+# Grid cells: about this many across the view's longer side, so that their
+# markers (32 px) stand apart on a phone as on a laptop; a kilometre when the
+# request names no view.
+CELLS_ACROSS = 12
+DEFAULT_CELL = Decimal("0.01")
+SMALLEST_CELL = Decimal("0.0001")
 
 
 def _map_root(*, user, unit: Unit | None) -> Unit | None:
@@ -356,28 +362,32 @@ def _points_queryset(*, user, kind: str, filters: dict):
 
 def point_collection(*, user, kind: str, filters: dict) -> dict:
     """Located records of one kind as GeoJSON points; grid cells with counts
-    when there are more than POINT_CAP (one grouped query, whatever the number)."""
+    when there are more than POINT_CAP (one grouped query, whatever the
+    number), sized to the view's box and each drawn at its records' centre."""
     queryset = _points_queryset(user=user, kind=kind, filters=filters)
     total = queryset.count()
     if total > POINT_CAP:
-        cell = DecimalField(max_digits=9, decimal_places=CELL_DIGITS)
+        size = cell_size(filters.get("bbox"))
+        step = Value(size, output_field=DecimalField(max_digits=9, decimal_places=4))
         cells = (
             queryset.order_by()
-            .annotate(
-                lat=Round("latitude", CELL_DIGITS, output_field=cell),
-                lng=Round("longitude", CELL_DIGITS, output_field=cell),
-            )
-            .values("lat", "lng").annotate(count=Count("pk"))
+            .annotate(row=Floor(F("latitude") / step), column=Floor(F("longitude") / step))
+            .values("row", "column")
+            .annotate(count=Count("pk"), lat=Avg("latitude"), lng=Avg("longitude"))
+            .order_by("row", "column")
         )
         features = [
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [float(c["lng"]), float(c["lat"])]},
+                "geometry": {"type": "Point", "coordinates": [
+                    round(float(c["lng"]), OUTLINE_DIGITS), round(float(c["lat"]), OUTLINE_DIGITS),
+                ]},
                 "properties": {"cluster": True, "count": c["count"]},
             }
             for c in cells
         ]
-        return {"type": "FeatureCollection", "total": total, "features": features}
+        return {"type": "FeatureCollection", "total": total, "cell": float(size),
+                "features": features}
     spec = POINT_KINDS[kind]
     newest = f"-{spec.when}" if spec.when else "-pk"
     features = [
@@ -393,6 +403,22 @@ def point_collection(*, user, kind: str, filters: dict) -> dict:
         for record in queryset.order_by(newest, "-pk")[:POINT_CAP]
     ]
     return {"type": "FeatureCollection", "total": total, "features": features}
+
+
+def cell_size(bbox: tuple[float, float, float, float] | None) -> Decimal:
+    """The grid cell in degrees for a view's box: its longer side over
+    CELLS_ACROSS, rounded down to 1, 2 or 5 × 10ⁿ (0.05° for a city, 0.002°
+    for a few streets)."""
+    if not bbox:
+        return DEFAULT_CELL
+    south, west, north, east = bbox
+    wanted = max(north - south, east - west) / CELLS_ACROSS
+    exponent = math.floor(math.log10(wanted))
+    for digit in (5, 2, 1):
+        size = Decimal(digit).scaleb(exponent)
+        if size <= Decimal(repr(wanted)):
+            return max(size, SMALLEST_CELL)
+    return max(Decimal(1).scaleb(exponent - 1), SMALLEST_CELL)  # log10 rounded up
 
 
 def _map_allowed(user) -> bool:

@@ -201,6 +201,44 @@ def test_many_points_become_grid_cells_in_one_query(world, monkeypatch):
     }]
 
 
+def test_grid_cells_are_sized_to_the_view(world, monkeypatch):
+    """A city's view gets cells of 0.1° (1.2° / 12 across); a few streets'
+    view cells of 0.01°. Each cell sits at its records' centre."""
+    from policing import maps
+
+    outline(world)
+    for _ in range(3):
+        _located_case(world)  # 33.34 N, 120.14 E
+    register(world, beat=world.dc_beat, latitude=Decimal("33.37"), longitude=Decimal("120.17"),
+             received_at=_this_month())
+    monkeypatch.setattr(maps, "POINT_CAP", 2)
+    client = api(world.officer)
+
+    city = client.get("/api/map/points/", {"bbox": "33.0,120.0,34.2,121.2"}).json()
+    assert city["total"] == 4 and city["cell"] == 0.1
+    assert [(f["geometry"]["coordinates"], f["properties"]["count"]) for f in city["features"]] == [
+        ([120.1475, 33.3475], 4),
+    ]
+    streets = client.get("/api/map/points/", {"bbox": "33.30,120.10,33.42,120.22"}).json()
+    assert streets["cell"] == 0.01
+    assert sorted((f["geometry"]["coordinates"], f["properties"]["count"])
+                  for f in streets["features"]) == [([120.14, 33.34], 3), ([120.17, 33.37], 1)]
+
+
+@pytest.mark.parametrize(("box", "size"), [
+    ((33.0, 120.0, 34.2, 121.2), "0.1"),      # 1.2° / 12
+    ((32.0, 119.0, 34.0, 120.0), "0.1"),      # the longer side: 2° / 12 = 0.167
+    ((33.0, 120.0, 33.7, 120.3), "0.05"),     # 0.058
+    ((33.30, 120.10, 33.33, 120.12), "0.002"),  # 0.0025
+    ((33.3, 120.1, 33.3001, 120.1001), "0.0001"),  # never finer than ten metres
+])
+def test_cell_size_rounds_down_to_one_two_or_five(box, size):
+    from policing.maps import cell_size
+
+    assert cell_size(box) == Decimal(size)
+    assert cell_size(None) == Decimal("0.01")
+
+
 def test_map_queries_do_not_grow_with_beats_or_records(world):
     outline(world)
     client = api(world.officer)

@@ -160,7 +160,8 @@
   function loadPoints() {
     var request = ++pointsRequest;
     var zoomedIn = map.getZoom() >= POINTS_ZOOM;
-    // A province's points come for the view's box alone (the API asks for one).
+    // Zoomed out, records show only when a filter narrows them, and never over
+    // a province's view (a million records).
     if (!zoomedIn && (!narrowed() || el.dataset.pointsNeedBox === "true")) {
       pointsLayer.clearLayers();
       total.textContent = beats && beats.level === "units" ? el.dataset.unitsHint : el.dataset.zoomHint;
@@ -171,11 +172,10 @@
     ["kind", "received_after", "received_before", "category", "status"].forEach(function (name) {
       if (form[name].value && !form[name].disabled) params.set(name, form[name].value);
     });
-    if (zoomedIn) {
-      var box = map.getBounds();
-      params.set("bbox", [box.getSouth(), box.getWest(), box.getNorth(), box.getEast()]
-        .map(function (degrees) { return degrees.toFixed(5); }).join(","));
-    }
+    // Always the view's box: the records in it, or grid cells sized to it.
+    var box = map.getBounds();
+    params.set("bbox", [box.getSouth(), box.getWest(), box.getNorth(), box.getEast()]
+      .map(function (degrees) { return degrees.toFixed(5); }).join(","));
     fetch(el.dataset.points + "?" + params, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
