@@ -145,21 +145,21 @@ def beat_list_url(beat: Unit, figure: str) -> str:
 
 def _ranking(*, user, figure: str, where: dict, now: datetime.datetime):
     """The beats with the highest ``figure`` among those ``where`` selects,
-    as rows (beat_id, value, and the counts of a rate), best first, ties by
-    the beat's place in the tree: one grouped query with a LIMIT, so the
-    beats without any of it are never read."""
+    as rows (the beat, as much of it as is shown, and its value), best
+    first, ties by the beat's place in the tree: one grouped query with a
+    LIMIT, so the beats without any of it are never read."""
     start, end = month_bounds(current_month())
     month = {"received_at__gte": start, "received_at__lt": end}
     if figure == "repeat_rate":
         rows = (
-            incident_list(user=user).filter(**month, **_on("dispute__beat", where))
-            .order_by().values("dispute__beat_id")
+            _by_beat(incident_list(user=user).filter(**month, **_on("dispute__beat", where)),
+                     "dispute__beat")
             .annotate(linked=Count("pk"), repeat=Count("pk", filter=Q(is_repeat=True)))
             .filter(repeat__gt=0)
             .annotate(share=Cast("repeat", FloatField()) / Cast("linked", FloatField()))
             .order_by("-share", "dispute__beat__path")
         )
-        return [{"beat_id": row["dispute__beat_id"], "value": _rate(row["repeat"], row["linked"])}
+        return [{"beat": _beat_of(row, "dispute__beat"), "value": _rate(row["repeat"], row["linked"])}
                 for row in rows[:HOTSPOT_COUNT]]
     if figure == "tips":
         records, relation = tip_list(user=user).filter(**month), "unit"
@@ -172,10 +172,34 @@ def _ranking(*, user, figure: str, where: dict, now: datetime.datetime):
         if figure == "overdue":
             records = records.filter(deadline__lt=now)
     rows = (
-        records.filter(**_on(relation, where)).order_by().values(f"{relation}_id")
+        _by_beat(records.filter(**_on(relation, where)), relation)
         .annotate(value=Count("pk")).order_by("-value", f"{relation}__path")
     )
-    return [{"beat_id": row[f"{relation}_id"], "value": row["value"]} for row in rows[:HOTSPOT_COUNT]]
+    return [{"beat": _beat_of(row, relation), "value": row["value"]} for row in rows[:HOTSPOT_COUNT]]
+
+
+# What a hotspot shows of its beat, read with the ranking's own rows.
+BEAT_FIELDS = ("id", "name", "path", "parent_id", "parent__name")
+
+
+def _by_beat(records, relation: str):
+    """``records`` grouped by their beat, each group with what is shown of it."""
+    outlined = ExpressionWrapper(Q(**{f"{relation}__boundary__isnull": False}),
+                                 output_field=BooleanField())
+    return (records.order_by().annotate(_outlined=outlined)
+            .values(*[f"{relation}__{field}" for field in BEAT_FIELDS], "_outlined"))
+
+
+def _beat_of(row: dict, relation: str) -> Unit:
+    """The beat of a ranking row, with its station's name and whether it is outlined."""
+    beat = Unit(pk=row[f"{relation}__id"], name=row[f"{relation}__name"],
+                path=row[f"{relation}__path"], parent_id=row[f"{relation}__parent_id"],
+                kind=Unit.Kind.BEAT)
+    if beat.parent_id is not None:
+        Unit.parent.field.set_cached_value(
+            beat, Unit(pk=beat.parent_id, name=row[f"{relation}__parent__name"]))
+    beat.has_outline = row["_outlined"]
+    return beat
 
 
 def _on(relation: str, where: dict) -> dict:
@@ -190,10 +214,10 @@ def hotspots(*, user, figure: str, unit: Unit | None = None) -> dict:
 
     Bounded at any scope (issue 16): the ranking is counted and cut to ten
     in the database (only this month's or the open records of the scope are
-    read, grouped by beat), then only those ten beats are read; the
+    read, grouped by beat, with what is shown of each beat); the
     addresses, which read 90 days of the scope's calls (a province's 45,000:
     0.17 s), are kept ADDRESS_SECONDS for the user and unit, and say when
-    they were counted (``addresses_at``). Four queries whatever the number
+    they were counted (``addresses_at``). Two queries whatever the number
     of beats and records."""
     now = timezone.now()
     root = unit if unit is not None or user.is_superuser else user_unit(user)
@@ -206,19 +230,13 @@ def hotspots(*, user, figure: str, unit: Unit | None = None) -> dict:
     if unit is not None:
         calls = calls.filter(unit_id__in=subtree_ids(unit))
     ranked = _ranking(user=user, figure=figure, where=where, now=now)
-    beats = (
-        Unit.objects.filter(pk__in=[row["beat_id"] for row in ranked]).select_related("parent")
-        .only("id", "name", "path", "parent__name")
-        .annotate(has_outline=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField()))
-        .in_bulk()
-    )
     addresses, addresses_at = _kept(
         f"hotspots:addresses:{user.pk}:{unit.pk if unit is not None else ''}",
         lambda: _repeat_addresses(calls, now),
     )
     return {
         "figure": figure,
-        "beats": [_hot_beat(beats[row["beat_id"]], figure, row["value"]) for row in ranked],
+        "beats": [_hot_beat(row["beat"], figure, row["value"]) for row in ranked],
         "addresses": addresses,
         "addresses_at": addresses_at,
     }

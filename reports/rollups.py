@@ -34,10 +34,11 @@ held and so reads everything committed before it.
 import datetime
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Min, Q, Sum, Value
-from django.db.models.functions import Substr
+from django.db.models import Count, F, IntegerField, Min, Q, Sum, Value, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -54,7 +55,7 @@ from reports.models import (
     RollupSection,
 )
 from reports.months import add_months, current_month
-from units.bundle import read_aggregates
+from units.bundle import read_rows
 from units.models import Unit
 from units.selectors import subtree_ids
 
@@ -315,80 +316,130 @@ def _months_of(model, units, months: list[datetime.date]):
     return model.objects.filter(month__in=months, unit_id__in=units)
 
 
-def _summed(model, keys, subtree: list[int], months: list[datetime.date]) -> tuple[dict, list[int]]:
+def _summed(model, keys, subtree, months: list[datetime.date]):
     """The rows of ``model`` (one per unit and month) of the ``subtree``'s
-    units summed by month, and the units that have any. A unit has a row of
-    the month's counts whenever it has breakdown, duration or request-day
-    rows, so those are then read for these units alone, through their (unit,
-    month) keys: the subtree's rows only, whatever the size of the province
-    (for the whole list of the subtree's units, most without a row, PostgreSQL
-    would expect half the month's rows and read them all)."""
+    units, summed per unit and month (for ``_added_up``)."""
+    return (_months_of(model, subtree, months).values("month", "unit_id")
+            .annotate(**{key: Sum(key) for key in keys}))
+
+
+def _added_up(rows: list[dict], keys, months: list[datetime.date]) -> tuple[dict, list[int]]:
+    """``_summed``'s rows added up by month, and the units that have any. A
+    unit has a row of the month's counts whenever it has breakdown, duration
+    or request-day rows, so those are then read for these units alone,
+    through their (unit, month) keys: the subtree's rows only, whatever the
+    size of the province (for the whole subtree, most of it without a row,
+    PostgreSQL would expect half the month's rows and read them all)."""
     sums = {month: {key: 0 for key in keys} for month in months}
     units = set()
-    rows = _months_of(model, subtree, months).order_by().values("month", "unit_id")
-    for row in rows.annotate(**{key: Sum(key) for key in keys}):
+    for row in rows:
         units.add(row["unit_id"])
         for key in keys:
             sums[row["month"]][key] += row[key] or 0
     return sums, sorted(units)
 
 
-def _middle(model, field: str, units: list[int], month: datetime.date, n: int) -> list:
-    """The middle one or two values of ``field`` of the subtree's rows of the
-    month (``n`` of them), read in order (an order statistic cannot be summed)."""
+def _middle(model, field: str, units: list[int], month: datetime.date, n: int):
+    """The middle one or two values of ``field`` over the ``n`` rows of the
+    units and month (an order statistic cannot be summed): the rows numbered
+    in order, of which the middle ones are kept; None when there are none."""
     if not n:
-        return []
-    ordered = _months_of(model, units, [month]).order_by(field).values_list(field, flat=True)
-    return list(ordered[(n - 1) // 2 : n // 2 + 1])
+        return None
+    middle = sorted({(n - 1) // 2 + 1, n // 2 + 1})
+    return (_months_of(model, units, [month])
+            .annotate(_n=Window(RowNumber(), order_by=F(field).asc()))
+            .filter(_n__in=middle).values("_n", field))
+
+
+@dataclass
+class Read:
+    """What ``read_figures`` read: the figures of each month, and the
+    ranking figures of the units below (``branch_figures``) when asked."""
+
+    months: dict[datetime.date, dict]
+    branches: dict[str, dict] | None = None
 
 
 def figures_of_months(
     unit: Unit, months: Iterable[datetime.date], *, prepared: bool = False,
 ) -> dict[datetime.date, dict]:
     """The whole report (as ``figures.all_figures``) of ``unit`` for each of
+    ``months`` (``read_figures``)."""
+    return read_figures(unit, months, prepared=prepared).months
+
+
+def read_figures(
+    unit: Unit, months: Iterable[datetime.date], *, prepared: bool = False,
+    branches_of: datetime.date | None = None,
+) -> Read:
+    """The whole report (as ``figures.all_figures``) of ``unit`` for each of
     ``months``, from the rollups of its subtree, made current once (unless
-    the caller has: ``prepared``): each sum is one query grouped by month,
-    each median one per month, and the counts of now (active volunteers and
-    enterprises) one query."""
+    the caller has: ``prepared``), in two queries whatever the months: the
+    subtree's counts and section counts per unit and month, with the counts
+    of now (active volunteers and enterprises) and, with ``branches_of``,
+    that month's ranking of the units below (``branch_figures``); then, for
+    the units that had any, the breakdowns and every month's medians."""
     months = sorted(set(months))
     if not prepared:
-        prepare(unit, months)
-    subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-    sums, units = _summed(Rollup, Rollup.COUNTS, subtree, months)
+        prepare(unit, [*months, *([branches_of] if branches_of else [])])
+    subtree = subtree_ids(unit)
+    records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
+    ranking = (
+        {"branches": _branch_rows(figures.Period(unit=unit, month=branches_of))}
+        if branches_of else {}
+    )
+    counted = read_rows({
+        "counts": _summed(Rollup, Rollup.COUNTS, subtree, months),
+        "sections": _summed(RollupSection, RollupSection.COUNTS, subtree, months),
+        **{key: records[key].values(_all=Value(1, output_field=IntegerField()))
+           .annotate(n=Count("pk")).values("n") for key in figures.SECTION_NOW},
+        **ranking,
+    })
+    sums, units = _added_up(counted["counts"], Rollup.COUNTS, months)
+    sections, section_units = _added_up(counted["sections"], RollupSection.COUNTS, months)
+    now = {key: counted[key][0]["n"] for key in figures.SECTION_NOW}
+    # By track and category at once, added up each way here; the medians.
+    middles = {
+        **{("duration", month): _middle(RollupDuration, "microseconds", units, month,
+                                        sums[month]["concluded"]) for month in months},
+        **{("request", month): _middle(RollupRequestDays, "days", section_units, month,
+                                       sections[month]["requests_resolved"]) for month in months},
+    }
+    middles = {key: queryset for key, queryset in middles.items() if queryset is not None}
+    names = {f"{kind}:{month:%Y-%m}": (kind, month) for kind, month in middles}
+    found = read_rows({
+        "breakdown": _months_of(RollupBreakdown, units, months).values("month", *figures.BREAKDOWNS)
+        .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved")),
+        **{name: middles[key] for name, key in names.items()},
+    }) if units or section_units else {"breakdown": []}
     by = {
         month: {field: {value: figures._empty_entry() for value in figures.BREAKDOWNS[field].values}
                 for field in figures.BREAKDOWNS}
         for month in months
     }
-    # By track and category at once, added up each way here.
-    rows = (
-        _months_of(RollupBreakdown, units, months).order_by().values("month", *figures.BREAKDOWNS)
-        .annotate(received=Sum("received"), concluded=Sum("concluded"), resolved=Sum("resolved"))
-    )
-    for row in rows:
+    for row in found["breakdown"]:
         for field in figures.BREAKDOWNS:
             entry = by[row["month"]][field].setdefault(row[field], figures._empty_entry())
             for key in ("received", "concluded", "resolved"):
                 entry[key] += row[key]
-    sections, section_units = _summed(RollupSection, RollupSection.COUNTS, subtree, months)
-    records = figures.section_records_of(figures.Period(unit=unit, month=months[0]))
-    counted = read_aggregates({key: (records[key], {"n": Count("pk")}) for key in figures.SECTION_NOW})
-    now = {key: counted[key]["n"] for key in figures.SECTION_NOW}
+    middle = {key: [] for key in itertools.product(("duration", "request"), months)}
+    for name, key in names.items():
+        field = "microseconds" if key[0] == "duration" else "days"
+        middle[key] = [row[field] for row in sorted(found[name], key=lambda row: row["_n"])]
     result = {}
     for month in months:
         counts = sums[month]
         for entries in by[month].values():
             for entry in entries.values():
                 entry["resolution_rate"] = figures.rate(entry["resolved"], entry["concluded"])
-        median = _middle(RollupDuration, "microseconds", units, month, counts["concluded"])
         data = figures.dispute_section(
-            counts, median_days=figures.median_of(median),
+            counts, median_days=figures.median_of(middle["duration", month]),
             by_track=by[month]["track"], by_category=by[month]["category"],
         )
-        middle_days = _middle(RollupRequestDays, "days", section_units, month, sections[month]["requests_resolved"])
-        data.update(figures.sections_from(sections[month], now=now, middle_days=middle_days))
+        data.update(figures.sections_from(sections[month], now=now,
+                                          middle_days=middle["request", month]))
         result[month] = data
-    return result
+    return Read(result, _branches(counted["branches"]) if branches_of else None)
 
 
 def dispute_figures(period: figures.Period) -> dict:
@@ -425,16 +476,25 @@ def branch_figures(period: figures.Period, *, prepared: bool = False) -> dict[st
     (after making the rows current, unless the caller has: ``prepared``)."""
     if not prepared:
         prepare(period.unit, [period.month])
+    return _branches(_branch_rows(period))
+
+
+BRANCH_KEYS = ("received", "concluded", "resolved", "overdue", "backlog")
+
+
+def _branch_rows(period: figures.Period):
     depth = len(period.unit.path) + 7
-    keys = ("received", "concluded", "resolved", "overdue", "backlog")
-    rows = (
+    return (
         _subtree(Rollup, period.unit, period.month)
         .annotate(branch=Substr("unit__path", 1, depth)).order_by().values("branch")
-        .annotate(**{key: Sum(key) for key in keys})
+        .annotate(**{key: Sum(key) for key in BRANCH_KEYS})
     )
+
+
+def _branches(rows) -> dict[str, dict]:
     result = {}
     for row in rows:
-        data = {key: row[key] or 0 for key in keys}
+        data = {key: row[key] or 0 for key in BRANCH_KEYS}
         data["resolution_rate"] = figures.rate(data["resolved"], data["concluded"])
         result[row["branch"]] = data
     return result

@@ -14,6 +14,7 @@ from incidents.models import Incident
 from reports import figures, rollups
 from reports.models import MonthlyReport
 from reports.months import add_months
+from units.bundle import Branch, read_lists
 from units.models import Unit
 from units.selectors import scope_q, unit_list, user_unit
 from volunteers.models import (
@@ -50,10 +51,19 @@ def default_unit(*, user: AbstractBaseUser) -> Unit | None:
     return unit
 
 
-def snapshots(*, user: AbstractBaseUser, unit: Unit, months: list[datetime.date]) -> dict:
-    """The stored reports of a unit for some months, by month."""
-    reports = report_list(user=user).filter(unit=unit, month__in=months)
-    return {report.month: report for report in reports}
+def snapshots_and_children(
+    *, user: AbstractBaseUser, unit: Unit, months: list[datetime.date], units: QuerySet[Unit],
+    limit: int,
+) -> tuple[dict, list[Unit]]:
+    """The stored reports of ``unit`` for ``months``, by month, and the first
+    ``limit`` of ``units`` directly below it: one query for the dashboard's
+    trend and ranking."""
+    found = read_lists({
+        "reports": Branch(report_list(user=user).filter(unit=unit, month__in=months),
+                          related=("unit", "requested_by")),
+        "children": Branch(units.filter(parent=unit), related=("parent",), limit=limit),
+    })
+    return {report.month: report for report in found["reports"]}, found["children"]
 
 
 # Live figures are kept this long: the dashboard of a city bureau adds up a
@@ -89,22 +99,26 @@ def live_figures(
     if missing or ranking:
         rollups.prepare(unit, missing + ([branches_of] if ranking else []))
         now = timezone.now()
-        computed = {}
-        if missing:
-            computed = {month: (data, now) for month, data in
-                        rollups.figures_of_months(unit, missing, prepared=True).items()}
-        if ranking:
-            computed["branches"] = rollups.branch_figures(
-                figures.Period(unit=unit, month=branches_of), prepared=True)
+        if missing:  # the ranking read with the months' figures
+            read = rollups.read_figures(unit, missing, prepared=True,
+                                        branches_of=branches_of if ranking else None)
+            computed = {month: (data, now) for month, data in read.months.items()}
+            if ranking:
+                computed["branches"] = read.branches
+        else:
+            computed = {"branches": rollups.branch_figures(
+                figures.Period(unit=unit, month=branches_of), prepared=True)}
         cache.set_many({keys[name]: value for name, value in computed.items()}, LIVE_FIGURES_SECONDS)
         found.update(computed)
     return found
 
 
-def recorded_before(*, unit: Unit, day: datetime.date) -> bool:
-    """``figures.records_before``, kept as long as the live figures."""
-    return cached(f"reports:recorded-before:{unit.pk}:{day:%Y-%m-%d}",
-                  lambda: figures.records_before(unit, day))
+def recorded_before(*, unit: Unit, days: list[datetime.date]) -> dict[datetime.date, bool]:
+    """``figures.records_before`` of each of ``days`` (in one query), kept as
+    long as the live figures."""
+    days = sorted(set(days))
+    return cached(f"reports:recorded-before:{unit.pk}:{','.join(f'{day:%Y-%m-%d}' for day in days)}",
+                  lambda: figures.records_before_days(unit, days))
 
 
 # How each kind of record behind a count is limited to the user's scope (the

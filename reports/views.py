@@ -26,6 +26,7 @@ from reports.models import MonthlyReport
 from reports.months import add_months, current_month, format_month
 from units.conf import fengqiao
 from units.listexport import page_export
+from units.models import Unit
 
 VIEW_PERM = "reports.view_monthlyreport"
 # A page of a report still being made reloads itself (HTTP Refresh header).
@@ -273,16 +274,21 @@ def _dashboard_unit(request):
             raise Http404
         return form.cleaned_data["unit"], units, form
     unit = selectors.default_unit(user=request.user)
-    if unit is not None and not units.filter(pk=unit.pk).exists():
+    # The user's own unit is in ``units`` unless it is a beat (beats hold no
+    # cases, so have no report): then the first of ``units``, if any.
+    if unit is not None and unit.kind == Unit.Kind.BEAT:
         unit = units.first()
     form = DashboardUnitForm(initial={"unit": unit}, units=units)
     return unit, units, form
 
 
-def _trend(request, unit, current: datetime.date, now: dict) -> list[dict]:
-    """The last 12 months from stored snapshots, then this month so far."""
-    months = [add_months(current, -n) for n in range(12, 0, -1)]
-    stored = selectors.snapshots(user=request.user, unit=unit, months=months)
+def _trend_months(current: datetime.date) -> list[datetime.date]:
+    return [add_months(current, -n) for n in range(12, 0, -1)]
+
+
+def _trend(stored: dict, current: datetime.date, now: dict) -> list[dict]:
+    """The last 12 months from stored snapshots (by month), then this month so far."""
+    months = _trend_months(current)
     rows = []
     for month in months:
         report = stored.get(month)
@@ -353,9 +359,8 @@ def _charts(rows: list[dict]) -> dict:
     }
 
 
-def _ranking(units, unit, by_branch: dict[str, dict], order: str) -> list[dict]:
+def _ranking(children: list, by_branch: dict[str, dict], order: str) -> list[dict]:
     """Child units by resolution rate (no data last), or by overdue count."""
-    children = list(units.filter(parent=unit)[:MAX_RANKED_CHILDREN])
     empty = {"received": 0, "concluded": 0, "resolved": 0, "overdue": 0, "backlog": 0,
              "resolution_rate": None}
     rows = []
@@ -402,12 +407,17 @@ def dashboard(request):
     live = selectors.live_figures(unit=unit, months=[current, *compared], branches_of=current)
     now, computed_at = live[current]
     now = dict(now)
+    recorded = selectors.recorded_before(unit=unit, days=[add_months(month, 1) for month in compared])
     now["change"] = figures.comparisons(
         figures.Period(unit=unit, month=current), now,
         figures_of=lambda period: live[period.month][0],
-        recorded_before=lambda unit, day: selectors.recorded_before(unit=unit, day=day),
+        recorded_before=lambda unit, day: recorded[day],
     )
-    rows = _trend(request, unit, current, now)
+    stored, children = selectors.snapshots_and_children(
+        user=request.user, unit=unit, months=_trend_months(current), units=units,
+        limit=MAX_RANKED_CHILDREN,
+    )
+    rows = _trend(stored, current, now)
     order = "overdue" if request.GET.get("rank") == "overdue" else "rate"
     context = {
         "nav": "reports",
@@ -421,7 +431,7 @@ def dashboard(request):
         "trend_labels": [exports.LABELS[key] for key in TREND_KEYS],
         "trend_section_labels": [exports.SECTION_LABELS[pair] for pair in TREND_SECTION_KEYS],
         "charts": _charts(rows),
-        "ranking": _ranking(units, unit, live["branches"], order),
+        "ranking": _ranking(children, live["branches"], order),
         "rank_order": order,
         "computed_at": computed_at,
         "hotspots": _hotspots(request, unit),

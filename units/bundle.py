@@ -136,6 +136,36 @@ def read_aggregates(
     return result
 
 
+def read_rows(parts: dict[str, models.QuerySet]) -> dict[str, list[dict]]:
+    """The rows of several ``values(...)`` querysets, grouped and summed or
+    not, in one query: name → its rows as dicts, as the queryset would give
+    them. Each row travels packed as JSON, so the querysets need not have
+    alike columns; a value of a model field comes back as that field's
+    Python value (a date as a date), any other as JSON gives it (sums)."""
+    queries, fields = [], {}
+    for name, queryset in parts.items():
+        names = [*queryset.query.values_select, *queryset.query.annotation_select]
+        model = queryset.model
+        fields[name] = {
+            key: model._meta.get_field(key) for key in queryset.query.values_select
+            if "__" not in key
+        }
+        queries.append(
+            queryset.order_by()
+            .annotate(_list=Value(name, output_field=CharField()),
+                      _row=JSONObject(**{key: F(key) for key in names}))
+            .values_list("_list", "_row")
+        )
+    rows: dict[str, list[dict]] = {name: [] for name in parts}
+    for name, data in (queries[0].union(*queries[1:], all=True) if queries else []):
+        data = json.loads(data) if isinstance(data, str) else data
+        for key, field in fields[name].items():
+            if data.get(key) is not None:
+                data[key] = field.to_python(data[key])
+        rows[name].append(data)
+    return rows
+
+
 def _aggregate_value(aggregate: models.Aggregate, value):
     if value is None:
         return 0 if isinstance(aggregate, models.Count) else None

@@ -333,6 +333,9 @@ def test_records_before_a_day_is_the_first_record_month_before_it(sections_data)
         for day in days:
             expected = first is not None and first < day
             assert figures.records_before(unit, day) == expected, (unit.code, day)
+        # All the days at once (the dashboard's one query) agree.
+        assert figures.records_before_days(unit, days) == {
+            day: first is not None and first < day for day in days}
 
 
 def test_a_volunteer_deleted_leaves_the_outreach_counts_right(vw):  # noqa: F811
