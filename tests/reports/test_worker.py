@@ -23,6 +23,11 @@ from reports.models import MonthlyReport
 from tests.conftest import build_world, require_service
 from tests.reports.test_figures import MARCH, case, t
 
+# In one process when the suite runs in several (bin/test -n 2): the tests
+# share Redis database 15, whose unacked set a worker restores from and some
+# tests empty (flushdb), so two at once would lose each other's messages.
+pytestmark = pytest.mark.xdist_group("redis")
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("FENGQIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 QUEUE = f"fengqiao-test-{os.getpid()}"
