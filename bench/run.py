@@ -270,7 +270,7 @@ def list_pages(sample: dict) -> list[tuple[str, str, str]]:
             (f"/disputes/ by unit picker text ({role})", role,
              f"/disputes/?unit={urllib.parse.quote(sample['unit_text'])}"),
             (f"/disputes/ last page ({role})", role, "/disputes/?page=last"),
-            (f"/api/disputes/ last page number ({role})", role, "/api/disputes/?page=200"),
+            (f"/api/disputes/ last page number ({role})", role, "/api/disputes/?page=100"),
             (f"/api/disputes/ cursor page ({role})", role,
              f"/api/disputes/?cursor={sample['cursor']}"),
         ]
