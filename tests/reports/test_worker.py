@@ -25,8 +25,10 @@ from tests.reports.test_figures import MARCH, case, t
 
 # In one process when the suite runs in several (bin/test -n 2): the tests
 # share Redis database 15, whose unacked set a worker restores from and some
-# tests empty (flushdb), so two at once would lose each other's messages.
-pytestmark = pytest.mark.xdist_group("redis")
+# tests empty (flushdb). CI runs them on their own, in one process
+# (-m celery_worker): beside the rest of the suite on both cores, the killed
+# worker's message twice failed to come back within the test's 45 s.
+pytestmark = [pytest.mark.xdist_group("redis"), pytest.mark.celery_worker]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("FENGQIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
