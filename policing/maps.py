@@ -59,9 +59,10 @@ CENTRE_SECONDS = 60 * 60
 # An id no unit has, reversed once to make a URL pattern (_url_pattern).
 STAND_IN = 987654321
 # Grid cells: about this many across the view's longer side, so that their
-# markers (32 px) stand apart on a phone as on a laptop; a kilometre when the
+# markers (32 px) stand apart on a phone as on a laptop (at 12, a phone's
+# 366 px map got 30 px cells and its markers overlapped); a kilometre when the
 # request names no view.
-CELLS_ACROSS = 12
+CELLS_ACROSS = 8
 DEFAULT_CELL = Decimal("0.01")
 SMALLEST_CELL = Decimal("0.0001")
 
@@ -407,7 +408,7 @@ def point_collection(*, user, kind: str, filters: dict) -> dict:
 
 def cell_size(bbox: tuple[float, float, float, float] | None) -> Decimal:
     """The grid cell in degrees for a view's box: its longer side over
-    CELLS_ACROSS, rounded down to 1, 2 or 5 × 10ⁿ (0.05° for a city, 0.002°
+    CELLS_ACROSS, rounded down to 1, 2 or 5 × 10ⁿ (0.1° for a city, 0.002°
     for a few streets)."""
     if not bbox:
         return DEFAULT_CELL

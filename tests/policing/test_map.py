@@ -202,7 +202,7 @@ def test_many_points_become_grid_cells_in_one_query(world, monkeypatch):
 
 
 def test_grid_cells_are_sized_to_the_view(world, monkeypatch):
-    """A city's view gets cells of 0.1° (1.2° / 12 across); a few streets'
+    """A city's view gets cells of 0.1° (1.2° / 8 across = 0.15); a few streets'
     view cells of 0.01°. Each cell sits at its records' centre."""
     from policing import maps
 
@@ -226,10 +226,10 @@ def test_grid_cells_are_sized_to_the_view(world, monkeypatch):
 
 
 @pytest.mark.parametrize(("box", "size"), [
-    ((33.0, 120.0, 34.2, 121.2), "0.1"),      # 1.2° / 12
-    ((32.0, 119.0, 34.0, 120.0), "0.1"),      # the longer side: 2° / 12 = 0.167
-    ((33.0, 120.0, 33.7, 120.3), "0.05"),     # 0.058
-    ((33.30, 120.10, 33.33, 120.12), "0.002"),  # 0.0025
+    ((33.0, 120.0, 34.2, 121.2), "0.1"),      # 1.2° / 8 = 0.15
+    ((32.0, 119.0, 34.0, 120.0), "0.2"),      # the longer side: 2° / 8 = 0.25
+    ((33.0, 120.0, 33.7, 120.3), "0.05"),     # 0.7° / 8 = 0.0875
+    ((33.30, 120.10, 33.33, 120.12), "0.002"),  # 0.03° / 8 = 0.00375
     ((33.3, 120.1, 33.3001, 120.1001), "0.0001"),  # never finer than ten metres
 ])
 def test_cell_size_rounds_down_to_one_two_or_five(box, size):
